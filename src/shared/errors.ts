@@ -1,0 +1,84 @@
+/**
+ * The one vocabulary of problems shared by the domain modules, the engine and the UI.
+ *
+ * A domain client (src/xiaomi, src/google) throws `MigrationError` with one of these kinds; the
+ * engine decides from `scope` whether the whole job waits (`job`) or one item ends (`item`), or
+ * whether the step is simply tried again (`retry`); the UI turns `kind` into words with
+ * `i18n key = "err_" + kind` (both locales carry every key: see public/_locales).
+ */
+export const ERROR_KINDS = {
+  // Xiaomi session and gallery access: the job waits until the user acts.
+  'xiaomi-logged-out': 'job',
+  'xiaomi-second-validation': 'job',
+  'xiaomi-e2ee-on': 'job',
+  // Google account set-up and authorisation: the job waits until the user acts.
+  'google-client-id-missing': 'job',
+  'google-signin-needed': 'job',
+  'google-scope-missing': 'job',
+  'google-api-disabled': 'job',
+  'google-photos-disabled': 'job',
+  'google-storage-full': 'job',
+  'google-quota-daily': 'job',
+  // Transient: back off and try the same step again.
+  'google-rate-limited': 'retry',
+  'google-server-error': 'retry',
+  'google-upload-token-invalid': 'retry',
+  'google-upload-session-lost': 'retry',
+  'xiaomi-server-error': 'retry',
+  'xiaomi-malformed-response': 'retry',
+  'network-error': 'retry',
+  // One item ends with a reason; the rest of the job goes on.
+  'xiaomi-item-deleted': 'item',
+  'sha1-mismatch': 'item',
+  'empty-file': 'item',
+  'photo-too-large': 'item',
+  'video-too-large': 'item',
+  'google-rejected-media': 'item',
+  'google-album-missing': 'item',
+  'unexpected-response': 'item',
+} as const satisfies Record<string, 'job' | 'retry' | 'item'>;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+export type ErrorScope = (typeof ERROR_KINDS)[ErrorKind];
+
+export interface ErrorDetails {
+  /** HTTP status when the error came from a response. */
+  status?: number;
+  /** The server's own message, kept verbatim for the receipt and support. */
+  serverMessage?: string;
+  /** When the job may continue by itself (epoch ms), e.g. the next Google quota day. */
+  resumeAt?: number;
+  /** Minimum wait before retrying (ms), e.g. 30 s after a Google 429. */
+  retryAfterMs?: number;
+  /** Extra numbers the message needs, e.g. bytes still to move when storage is full. */
+  bytes?: number;
+  /** Missing OAuth scopes. */
+  scopes?: string[];
+}
+
+export class MigrationError extends Error {
+  readonly kind: ErrorKind;
+  readonly details: ErrorDetails;
+
+  constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'MigrationError';
+    this.kind = kind;
+    this.details = details;
+  }
+
+  get scope(): ErrorScope {
+    return ERROR_KINDS[this.kind];
+  }
+}
+
+export function isMigrationError(e: unknown): e is MigrationError {
+  return e instanceof MigrationError;
+}
+
+/** A network failure (fetch rejected, connection reset, body cut short) as a retryable error. */
+export function asNetworkError(e: unknown): MigrationError {
+  if (isMigrationError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new MigrationError('network-error', message);
+}
