@@ -25,7 +25,23 @@ export interface NotificationSpec {
   message: string;
 }
 
+/** A long-lived connection between extension contexts (chrome.runtime.Port); messages are JSON. */
+export interface RpcPort {
+  readonly name: string;
+  postMessage(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onDisconnect(listener: () => void): void;
+  disconnect(): void;
+}
+
 export interface Platform {
+  runtime: {
+    /** Connections from this extension's own pages only: the sender is checked before `listener` runs. */
+    onConnect(listener: (port: RpcPort) => void): void;
+    connect(name: string): RpcPort;
+    onStartup(listener: () => void): void;
+    onInstalled(listener: () => void): void;
+  };
   cookies: {
     /** All cookies whose domain matches (e.g. 'mi.com' gives i.mi.com, .mi.com, us.i.mi.com…). */
     getAll(domain: string): Promise<BrowserCookie[]>;
@@ -48,6 +64,7 @@ export interface Platform {
   alarms: {
     create(name: string, periodMinutes: number, delayMinutes?: number): Promise<void>;
     clear(name: string): Promise<void>;
+    onAlarm(listener: (name: string) => void): void;
   };
   notify(spec: NotificationSpec): Promise<void>;
   badge(text: string, color: string): Promise<void>;
@@ -58,4 +75,6 @@ export interface Platform {
     uiLanguage(): string;
   };
   extensionUrl(path: string): string;
+  /** Highlights the toolbar action on i.mi.com tabs (the person is where the migration starts). */
+  highlightActionOn(hostSuffix: string): void;
 }

@@ -1,0 +1,243 @@
+/**
+ * Turns upload tokens into media items and puts them in every album they belong to.
+ *
+ * One committer per job, and it is serial: parallel batchCreate calls for one user get 429
+ * "concurrent write request" (google-photos-api.md §C11, §H4). Results are matched by upload
+ * token, never by position (§H10). Before a batch is sent its items are written as `creating`
+ * with the batch's id; `reconcileInterrupted` settles such items after a stop (§C8).
+ */
+import { isMigrationError, MigrationError } from '../shared/errors.ts';
+import type { AlbumMaker } from './albums.ts';
+import { type AlbumKey, albumKeyOf, type EngineDb, type ItemRecord, updateItem } from './db.ts';
+import type { BatchItemResult, DestinationPort } from './ports.ts';
+import { SESSION_MAX_AGE_MS } from './transfer.ts';
+
+export const BATCH_LIMIT = 50;
+/** A failed creation goes back to a fresh upload this many times before the item fails. */
+export const MAX_ATTEMPTS = 4;
+
+export interface CommitContext {
+  db: EngineDb;
+  destination: DestinationPort;
+  albums: AlbumMaker;
+  jobId: string;
+  accountKey: string;
+  now: () => number;
+  newId: () => string;
+  /** Google album ids of extra albums by purpose (e.g. 'favorites'), made on demand. */
+  extraAlbumId(purpose: string): Promise<string>;
+  onItemFinal(item: ItemRecord): void;
+}
+
+async function itemsIn(db: EngineDb, jobId: string, state: ItemRecord['state']): Promise<ItemRecord[]> {
+  const range = IDBKeyRange.bound([jobId, state, -Infinity], [jobId, state, Infinity]);
+  return db.getAllFromIndex('items', 'byState', range);
+}
+
+function primaryKey(item: ItemRecord): AlbumKey {
+  const first = item.albums[0];
+  if (!first) throw new Error(`item ${item.id} has no album`);
+  return albumKeyOf(item.jobId, first);
+}
+
+async function backToUpload(ctx: CommitContext, item: ItemRecord, message: string): Promise<void> {
+  const attempts = item.attempts + 1;
+  const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) =>
+    attempts >= MAX_ATTEMPTS
+      ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
+      : { ...it, state: 'planned', attempts, uploadToken: undefined, tokenAt: undefined, commitId: undefined },
+  );
+  if (after.state === 'failed') ctx.onItemFinal(after);
+}
+
+async function applyResult(ctx: CommitContext, item: ItemRecord, result: BatchItemResult | undefined, googleAlbumId: string) {
+  if (!result || result.kind === 'retry') {
+    await backToUpload(ctx, item, result?.message ?? 'Google returned no result for this item');
+    return;
+  }
+  if (result.kind === 'rejected') {
+    const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+      ...it,
+      state: 'skipped',
+      reasonKind: 'google-rejected-media',
+      reason: result.message,
+    }));
+    ctx.onItemFinal(after);
+    return;
+  }
+  await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+    ...it,
+    state: 'created',
+    mediaItemId: result.mediaItemId,
+    productUrl: result.productUrl,
+    inGoogleAlbums: [googleAlbumId],
+  }));
+}
+
+/** Sends one batch of items that share a primary album. */
+async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[]): Promise<void> {
+  const album = await ctx.albums.ensure(key);
+  const googleAlbumId = album.googleAlbumId!;
+  const commitId = ctx.newId();
+  const sentAt = ctx.now();
+  const sending: ItemRecord[] = [];
+  for (const item of batch) {
+    sending.push(
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'creating', commitId, commitSentAt: sentAt })),
+    );
+  }
+  let results: BatchItemResult[];
+  try {
+    results = await ctx.destination.batchCreate(
+      googleAlbumId,
+      sending.map((it) => ({ uploadToken: it.uploadToken!, fileName: it.fileName })),
+    );
+  } catch (error) {
+    // The request failed as a whole, so nothing was created: the items wait as `uploaded` again.
+    for (const item of sending) {
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
+    }
+    if (isMigrationError(error) && error.kind === 'google-album-missing') {
+      await ctx.albums.forget(key);
+      return;
+    }
+    if (isMigrationError(error) && error.kind === 'google-upload-token-invalid') {
+      for (const item of sending) await backToUpload(ctx, item, error.message);
+      return;
+    }
+    throw error;
+  }
+  const byToken = new Map(results.map((r) => [r.uploadToken, r]));
+  for (const item of sending) await applyResult(ctx, item, byToken.get(item.uploadToken!), googleAlbumId);
+}
+
+/**
+ * Sends every full batch, and with `flushAll` the partial ones too. Tokens about to expire go
+ * back to a fresh upload instead of being sent (§C4, §H6).
+ */
+export async function commitUploaded(ctx: CommitContext, flushAll: boolean): Promise<number> {
+  const uploaded = await itemsIn(ctx.db, ctx.jobId, 'uploaded');
+  const groups = new Map<string, { key: AlbumKey; items: ItemRecord[] }>();
+  for (const item of uploaded) {
+    if (ctx.now() - (item.tokenAt ?? 0) > SESSION_MAX_AGE_MS) {
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'planned', uploadToken: undefined }));
+      continue;
+    }
+    const key = primaryKey(item);
+    const id = key.join('/');
+    const group = groups.get(id) ?? { key, items: [] };
+    group.items.push(item);
+    groups.set(id, group);
+  }
+  let sent = 0;
+  for (const { key, items } of groups.values()) {
+    for (let i = 0; i < items.length; i += BATCH_LIMIT) {
+      const batch = items.slice(i, i + BATCH_LIMIT);
+      if (batch.length < BATCH_LIMIT && !flushAll) break;
+      await commitBatch(ctx, key, batch);
+      sent += batch.length;
+    }
+  }
+  return sent;
+}
+
+async function wantedAlbums(ctx: CommitContext, item: ItemRecord): Promise<string[]> {
+  const ids: string[] = [];
+  for (const ref of item.albums) {
+    const album = await ctx.albums.ensure(albumKeyOf(ctx.jobId, ref));
+    ids.push(album.googleAlbumId!);
+  }
+  for (const purpose of item.extraAlbums) ids.push(await ctx.extraAlbumId(purpose));
+  return ids;
+}
+
+async function markDone(ctx: CommitContext, item: ItemRecord, inGoogleAlbums: string[]): Promise<void> {
+  const tx = ctx.db.transaction(['items', 'albums', 'ledger'], 'readwrite');
+  await tx.objectStore('ledger').put({
+    accountKey: ctx.accountKey,
+    xiaomiId: item.id,
+    sha1: item.sha1,
+    mediaItemId: item.mediaItemId!,
+    productUrl: item.productUrl,
+    doneAt: ctx.now(),
+  });
+  await tx.done;
+  const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'done', inGoogleAlbums }));
+  ctx.onItemFinal(after);
+}
+
+/** Adds created items to the rest of their albums (≤ 50 per call, §D3), then marks them done. */
+export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
+  const created = await itemsIn(ctx.db, ctx.jobId, 'created');
+  const missingByAlbum = new Map<string, ItemRecord[]>();
+  const wanted = new Map<string, string[]>();
+  for (const item of created) {
+    const albums = await wantedAlbums(ctx, item);
+    wanted.set(item.id, albums);
+    for (const albumId of albums) {
+      if (item.inGoogleAlbums.includes(albumId)) continue;
+      missingByAlbum.set(albumId, [...(missingByAlbum.get(albumId) ?? []), item]);
+    }
+  }
+  const reached = new Map(created.map((item) => [item.id, new Set(item.inGoogleAlbums)]));
+  for (const [albumId, items] of missingByAlbum) {
+    for (let i = 0; i < items.length; i += BATCH_LIMIT) {
+      const batch = items.slice(i, i + BATCH_LIMIT);
+      await ctx.destination.addToAlbum(
+        albumId,
+        batch.map((it) => it.mediaItemId!),
+      );
+      for (const item of batch) reached.get(item.id)?.add(albumId);
+    }
+  }
+  for (const item of created) {
+    const inAlbums = [...(reached.get(item.id) ?? [])];
+    const all = wanted.get(item.id) ?? [];
+    if (all.every((id) => inAlbums.includes(id))) await markDone(ctx, item, inAlbums);
+  }
+}
+
+/**
+ * Settles items a stop caught between a batchCreate request and its recorded result: an item
+ * already in its album (matched by file name, in request order, among items no record claims)
+ * is adopted; any other goes back to `uploaded` (its token was never consumed) or to a new upload.
+ */
+export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
+  const creating = await itemsIn(ctx.db, ctx.jobId, 'creating');
+  if (creating.length === 0) return;
+  // Media items some record already owns (this job's, or an earlier job's for this account).
+  const claimed = new Set<string>();
+  const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
+  for (const item of all) if (item.mediaItemId) claimed.add(item.mediaItemId);
+  const ledger = await ctx.db.getAll('ledger', IDBKeyRange.bound([ctx.accountKey, ''], [ctx.accountKey, '\uffff']));
+  for (const entry of ledger) claimed.add(entry.mediaItemId);
+  const byAlbum = new Map<string, ItemRecord[]>();
+  for (const item of creating.sort((a, b) => (a.commitSentAt ?? 0) - (b.commitSentAt ?? 0) || a.seq - b.seq)) {
+    const id = primaryKey(item).join('/');
+    byAlbum.set(id, [...(byAlbum.get(id) ?? []), item]);
+  }
+  for (const items of byAlbum.values()) {
+    const album = await ctx.albums.ensure(primaryKey(items[0]!));
+    const inAlbum = await ctx.destination.albumItems(album.googleAlbumId!);
+    for (const item of items) {
+      const match = inAlbum.find((m) => m.filename === item.fileName && !claimed.has(m.id));
+      if (match) {
+        claimed.add(match.id);
+        await applyResult(
+          ctx,
+          item,
+          { uploadToken: item.uploadToken!, kind: 'created', mediaItemId: match.id, productUrl: match.productUrl },
+          album.googleAlbumId!,
+        );
+      } else if (ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
+        await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
+      } else {
+        await backToUpload(ctx, item, 'upload token expired before it could be used');
+      }
+    }
+  }
+}
+
+export function isJobLevel(error: unknown): error is MigrationError {
+  return isMigrationError(error) && error.scope === 'job';
+}

@@ -1,0 +1,208 @@
+/**
+ * The engine's durable state (IndexedDB through idb). See README.md for the state machines.
+ *
+ * Counters per album live in the album records and change in the same transaction as the item,
+ * so progress never needs a scan of 20,000 items and is never out of step with the items.
+ */
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { ErrorKind } from '../shared/errors.ts';
+import type { ItemState, JobStatus, PauseInfo } from '../shared/messages.ts';
+import type { SourceAlbum, SourceItem } from '../shared/model.ts';
+
+export const DB_NAME = 'mi2gp';
+const DB_VERSION = 1;
+
+export interface JobRecord {
+  id: string;
+  createdAt: number;
+  status: JobStatus;
+  /** The Google account the job writes to (from tokeninfo); the ledger is per account. */
+  accountKey: string;
+  xiaomiUserId: string;
+  /** Selected Xiaomi album ids, in the order the person saw them. */
+  albumIds: string[];
+  pause?: PauseInfo;
+  finishedAt?: number;
+  /** Where listing goes on after a stop; undefined once the plan is complete. */
+  listing?: { albumIndex: number; pageNum: number; position: number };
+  /** Sequence number for the next planned item (the transfer order). */
+  nextSeq: number;
+}
+
+export type AlbumKey = [jobId: string, xiaomiAlbumId: string, part: number];
+
+export interface AlbumCounts {
+  items: Record<ItemState, number>;
+  bytesTotal: number;
+  bytesDone: number;
+}
+
+export interface AlbumRecord {
+  jobId: string;
+  xiaomiAlbumId: string;
+  /** 1-based; albums over 20,000 items are split into parts (google-photos-api.md §C3). */
+  part: number;
+  name: string;
+  system?: SourceAlbum['system'];
+  xiaomiCount: number;
+  title: string;
+  /** Written before albums.create: an intent without an id is reconciled, never re-created blindly. */
+  createIntentAt?: number;
+  googleAlbumId?: string;
+  googleProductUrl?: string;
+  counts: AlbumCounts;
+  verified?: boolean;
+  verification?: { receipt: number; xiaomi: number; google: number | null };
+}
+
+export interface AlbumRef {
+  xiaomiAlbumId: string;
+  part: number;
+}
+
+export interface UploadProgress {
+  sessionUrl: string;
+  createdAt: number;
+  granularity: number;
+  /** Bytes Google acknowledged. */
+  offset: number;
+  /** SHA-1 state after `offset` source bytes (hash-wasm save()), so a resume need not re-hash. */
+  hashState?: Uint8Array;
+}
+
+export interface ItemRecord extends SourceItem {
+  jobId: string;
+  seq: number;
+  /** Every selected album the item is in; the first is where batchCreate puts it. */
+  albums: AlbumRef[];
+  /** Extra Google albums by purpose (e.g. favourites), resolved by the engine. */
+  extraAlbums: string[];
+  state: ItemState;
+  attempts: number;
+  upload?: UploadProgress;
+  uploadToken?: string;
+  tokenAt?: number;
+  commitId?: string;
+  commitSentAt?: number;
+  mediaItemId?: string;
+  productUrl?: string;
+  /** Google album ids the item is known to be in. */
+  inGoogleAlbums: string[];
+  reasonKind?: ErrorKind;
+  reason?: string;
+  uploadedSha1?: string;
+  updatedAt: number;
+}
+
+export interface LedgerRecord {
+  accountKey: string;
+  xiaomiId: string;
+  sha1: string;
+  mediaItemId: string;
+  productUrl?: string;
+  doneAt: number;
+}
+
+export interface AlbumLedgerRecord {
+  accountKey: string;
+  /** Xiaomi album id + part, or a purpose key such as 'favorites'. */
+  albumKey: string;
+  googleAlbumId: string;
+  title: string;
+}
+
+interface EngineSchema extends DBSchema {
+  jobs: { key: string; value: JobRecord };
+  albums: { key: AlbumKey; value: AlbumRecord; indexes: { byJob: string } };
+  items: {
+    key: [string, string];
+    value: ItemRecord;
+    indexes: { byState: [string, ItemState, number]; byCommit: string };
+  };
+  ledger: { key: [string, string]; value: LedgerRecord };
+  albumLedger: { key: [string, string]; value: AlbumLedgerRecord };
+  meta: { key: string; value: unknown };
+}
+
+export type EngineDb = IDBPDatabase<EngineSchema>;
+export type ItemsTx = IDBPTransaction<EngineSchema, StoreNames<EngineSchema>[], 'readwrite'>;
+
+export function openEngineDb(name = DB_NAME): Promise<EngineDb> {
+  return openDB<EngineSchema>(name, DB_VERSION, {
+    upgrade(db) {
+      db.createObjectStore('jobs', { keyPath: 'id' });
+      const albums = db.createObjectStore('albums', { keyPath: ['jobId', 'xiaomiAlbumId', 'part'] });
+      albums.createIndex('byJob', 'jobId');
+      const items = db.createObjectStore('items', { keyPath: ['jobId', 'id'] });
+      items.createIndex('byState', ['jobId', 'state', 'seq']);
+      items.createIndex('byCommit', 'commitId');
+      db.createObjectStore('ledger', { keyPath: ['accountKey', 'xiaomiId'] });
+      db.createObjectStore('albumLedger', { keyPath: ['accountKey', 'albumKey'] });
+      db.createObjectStore('meta');
+    },
+  });
+}
+
+export const ALL_ITEM_STATES: readonly ItemState[] = [
+  'planned',
+  'transferring',
+  'uploaded',
+  'creating',
+  'created',
+  'done',
+  'skipped',
+  'failed',
+];
+
+export function emptyCounts(): AlbumCounts {
+  const items = Object.fromEntries(ALL_ITEM_STATES.map((s) => [s, 0])) as Record<ItemState, number>;
+  return { items, bytesTotal: 0, bytesDone: 0 };
+}
+
+export function albumKeyOf(jobId: string, ref: AlbumRef): AlbumKey {
+  return [jobId, ref.xiaomiAlbumId, ref.part];
+}
+
+/**
+ * Writes an item's new state and moves it between the counters of each of its albums, in one
+ * transaction. `before` is the stored record (undefined when the item is new to the plan).
+ */
+export async function writeItem(tx: ItemsTx, before: ItemRecord | undefined, after: ItemRecord): Promise<void> {
+  const albumsStore = tx.objectStore('albums');
+  const refs = new Map<string, AlbumRef>();
+  for (const ref of [...(before?.albums ?? []), ...after.albums]) refs.set(`${ref.xiaomiAlbumId}/${ref.part}`, ref);
+  for (const ref of refs.values()) {
+    const album = await albumsStore.get(albumKeyOf(after.jobId, ref));
+    if (!album) continue;
+    const wasIn = before?.albums.some((r) => r.xiaomiAlbumId === ref.xiaomiAlbumId && r.part === ref.part);
+    const isIn = after.albums.some((r) => r.xiaomiAlbumId === ref.xiaomiAlbumId && r.part === ref.part);
+    if (before && wasIn) {
+      album.counts.items[before.state] -= 1;
+      album.counts.bytesTotal -= before.size;
+      if (before.state === 'done') album.counts.bytesDone -= before.size;
+    }
+    if (isIn) {
+      album.counts.items[after.state] += 1;
+      album.counts.bytesTotal += after.size;
+      if (after.state === 'done') album.counts.bytesDone += after.size;
+    }
+    await albumsStore.put(album);
+  }
+  await tx.objectStore('items').put(after);
+}
+
+/** Reads, changes and writes one item atomically; returns the new record. */
+export async function updateItem(
+  db: EngineDb,
+  jobId: string,
+  itemId: string,
+  change: (item: ItemRecord) => ItemRecord,
+): Promise<ItemRecord> {
+  const tx = db.transaction(['items', 'albums'], 'readwrite');
+  const before = await tx.objectStore('items').get([jobId, itemId]);
+  if (!before) throw new Error(`item ${itemId} is not in job ${jobId}`);
+  const after = { ...change(structuredClone(before)), updatedAt: Date.now() };
+  await writeItem(tx, before, after);
+  await tx.done;
+  return after;
+}

@@ -1,0 +1,135 @@
+/**
+ * The typed contract between the extension's pages (popup, options, report) and the background
+ * service worker. Pages call `BackgroundApi` through Comlink over a port named `UI_PORT_NAME`;
+ * the background pushes `BackgroundToUiEvent`s on the same port. Everything here is plain JSON.
+ */
+import type { ErrorDetails, ErrorKind } from './errors.ts';
+import type { SourceAlbum, XiaomiSessionState } from './model.ts';
+
+export const UI_PORT_NAME = 'ui';
+
+export interface Settings {
+  /** The user's own Google OAuth client id; overrides a build-time default. */
+  googleClientId: string;
+  /** Upper bound for items transferred at once; the engine adapts below it. */
+  maxConcurrentTransfers: number;
+  /** Write a capture date into JPEGs that lack one (issue: fidelity). */
+  repairCaptureDates: boolean;
+  /** Also put Xiaomi favourites into a "Favorites (Xiaomi)" album. */
+  favoritesAlbum: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  googleClientId: '',
+  maxConcurrentTransfers: 6,
+  repairCaptureDates: true,
+  favoritesAlbum: true,
+};
+
+export type GoogleAccountView =
+  | { state: 'no-client-id' }
+  | { state: 'signed-out'; clientId: string; redirectUrl: string }
+  | { state: 'signed-in'; clientId: string; redirectUrl: string; email?: string; accountKey: string };
+
+export type JobStatus = 'planning' | 'running' | 'waiting' | 'paused' | 'done' | 'cancelled';
+
+export interface PauseInfo {
+  kind: ErrorKind | 'user';
+  message: string;
+  details: ErrorDetails;
+  since: number;
+  /** True when the job will go on by itself (quota reset, session back, network back). */
+  resumesByItself: boolean;
+}
+
+export interface AlbumProgress {
+  xiaomiAlbumId: string;
+  name: string;
+  system?: SourceAlbum['system'];
+  /** Part number when an album of more than 20,000 items is split (1-based), else undefined. */
+  part?: number;
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  bytesTotal: number;
+  bytesDone: number;
+  googleAlbumUrl?: string;
+  /** Set by the end-of-job verification. */
+  verified?: boolean;
+  verification?: { receipt: number; xiaomi: number; google: number | null };
+}
+
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  pause?: PauseInfo;
+  createdAt: number;
+  finishedAt?: number;
+  totals: { items: number; bytes: number };
+  done: { items: number; bytes: number };
+  skipped: number;
+  failed: number;
+  albums: AlbumProgress[];
+  /** Bytes per second over the last minute of transfer. */
+  rate: number;
+  /** Seconds to finish at the current rate, when known. */
+  etaSeconds?: number;
+}
+
+export interface Snapshot {
+  xiaomi?: XiaomiSessionState;
+  google: GoogleAccountView;
+  job?: JobView;
+}
+
+export type ItemState =
+  | 'planned'
+  | 'transferring'
+  | 'uploaded'
+  | 'creating'
+  | 'created'
+  | 'done'
+  | 'skipped'
+  | 'failed';
+
+/** One line of the receipt: what left Xiaomi and where it is in Google Photos. */
+export interface ReceiptRow {
+  xiaomiId: string;
+  sha1: string;
+  fileName: string;
+  size: number;
+  type: 'image' | 'video';
+  xiaomiAlbums: string[];
+  state: ItemState;
+  googleMediaItemId?: string;
+  googleProductUrl?: string;
+  googleAlbums: string[];
+  reasonKind?: ErrorKind;
+  reason?: string;
+  /** Set when the uploaded bytes differ from Xiaomi's (capture-date repair). */
+  uploadedSha1?: string;
+}
+
+/** Calls a page may make. Errors reject with a message already in the user's language. */
+export interface BackgroundApi {
+  snapshot(): Promise<Snapshot>;
+  refreshXiaomi(): Promise<XiaomiSessionState>;
+  listAlbums(): Promise<SourceAlbum[]>;
+  openXiaomi(): Promise<void>;
+  openOptions(): Promise<void>;
+  openReport(): Promise<void>;
+  googleSignIn(): Promise<GoogleAccountView>;
+  googleSignOut(): Promise<GoogleAccountView>;
+  getSettings(): Promise<Settings>;
+  saveSettings(changes: Partial<Settings>): Promise<Settings>;
+  startJob(albumIds: string[]): Promise<void>;
+  pauseJob(): Promise<void>;
+  resumeJob(): Promise<void>;
+  cancelJob(): Promise<void>;
+  retryFailed(): Promise<void>;
+  receipt(): Promise<ReceiptRow[]>;
+}
+
+/** Pushed by the background, named by direction (Dark Reader style). */
+export type BackgroundToUiEvent = { type: 'snapshot'; snapshot: Snapshot };
