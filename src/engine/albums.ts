@@ -43,7 +43,12 @@ export class AlbumMaker {
     const album = await this.db.get('albums', key);
     if (!album) return;
     await this.db.delete('albumLedger', [this.accountKey, ledgerKey(album)]);
-    await this.db.put('albums', { ...album, googleAlbumId: undefined, googleProductUrl: undefined, createIntentAt: undefined });
+    await this.db.put('albums', {
+      ...album,
+      googleAlbumId: undefined,
+      googleProductUrl: undefined,
+      createIntentAt: undefined,
+    });
   }
 
   private async record(album: AlbumRecord, google: AppAlbum): Promise<AlbumRecord> {

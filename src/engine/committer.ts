@@ -6,7 +6,7 @@
  * token, never by position (§H10). Before a batch is sent its items are written as `creating`
  * with the batch's id; `reconcileInterrupted` settles such items after a stop (§C8).
  */
-import { isMigrationError, MigrationError } from '../shared/errors.ts';
+import { isMigrationError, type MigrationError } from '../shared/errors.ts';
 import type { AlbumMaker } from './albums.ts';
 import { type AlbumKey, albumKeyOf, type EngineDb, type ItemRecord, updateItem } from './db.ts';
 import type { BatchItemResult, DestinationPort } from './ports.ts';
@@ -45,12 +45,24 @@ async function backToUpload(ctx: CommitContext, item: ItemRecord, message: strin
   const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) =>
     attempts >= MAX_ATTEMPTS
       ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
-      : { ...it, state: 'planned', attempts, uploadToken: undefined, tokenAt: undefined, commitId: undefined },
+      : {
+          ...it,
+          state: 'planned',
+          attempts,
+          uploadToken: undefined,
+          tokenAt: undefined,
+          commitId: undefined,
+        },
   );
   if (after.state === 'failed') ctx.onItemFinal(after);
 }
 
-async function applyResult(ctx: CommitContext, item: ItemRecord, result: BatchItemResult | undefined, googleAlbumId: string) {
+async function applyResult(
+  ctx: CommitContext,
+  item: ItemRecord,
+  result: BatchItemResult | undefined,
+  googleAlbumId: string,
+) {
   if (!result || result.kind === 'retry') {
     await backToUpload(ctx, item, result?.message ?? 'Google returned no result for this item');
     return;
@@ -74,6 +86,36 @@ async function applyResult(ctx: CommitContext, item: ItemRecord, result: BatchIt
   }));
 }
 
+/** Errors with which Google refuses a whole request before doing anything (google-photos-api.md §I5). */
+const REFUSED_WHOLE: ReadonlySet<string> = new Set([
+  'google-album-missing',
+  'google-upload-token-invalid',
+  'google-rate-limited',
+  'google-quota-daily',
+  'google-storage-full',
+  'google-scope-missing',
+  'google-api-disabled',
+  'google-photos-disabled',
+  'google-signin-needed',
+]);
+
+/**
+ * The person deleted one of our albums in Google Photos: its items are still in their library,
+ * so they go back to `created` and are added to the album that replaces it.
+ */
+async function forgetDeletedAlbum(ctx: CommitContext, key: AlbumKey, googleAlbumId: string): Promise<void> {
+  await ctx.albums.forget(key);
+  const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
+  for (const item of all) {
+    if (!item.inGoogleAlbums.includes(googleAlbumId)) continue;
+    await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+      ...it,
+      state: it.state === 'done' ? 'created' : it.state,
+      inGoogleAlbums: it.inGoogleAlbums.filter((id) => id !== googleAlbumId),
+    }));
+  }
+}
+
 /** Sends one batch of items that share a primary album. */
 async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[]): Promise<void> {
   const album = await ctx.albums.ensure(key);
@@ -83,7 +125,12 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
   const sending: ItemRecord[] = [];
   for (const item of batch) {
     sending.push(
-      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'creating', commitId, commitSentAt: sentAt })),
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+        ...it,
+        state: 'creating',
+        commitId,
+        commitSentAt: sentAt,
+      })),
     );
   }
   let results: BatchItemResult[];
@@ -93,15 +140,25 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
       sending.map((it) => ({ uploadToken: it.uploadToken!, fileName: it.fileName })),
     );
   } catch (error) {
-    // The request failed as a whole, so nothing was created: the items wait as `uploaded` again.
-    for (const item of sending) {
-      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
-    }
-    if (isMigrationError(error) && error.kind === 'google-album-missing') {
-      await ctx.albums.forget(key);
+    if (!isMigrationError(error) || !REFUSED_WHOLE.has(error.kind)) {
+      // The request may or may not have been carried out (connection lost, 5xx): look, don't guess.
+      await reconcileInterrupted(ctx);
+      if (isMigrationError(error) && error.scope === 'job') throw error;
       return;
     }
-    if (isMigrationError(error) && error.kind === 'google-upload-token-invalid') {
+    // Google refused the request as a whole, so nothing was created: the items wait as `uploaded` again.
+    for (const item of sending) {
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+        ...it,
+        state: 'uploaded',
+        commitId: undefined,
+      }));
+    }
+    if (error.kind === 'google-album-missing') {
+      await forgetDeletedAlbum(ctx, key, googleAlbumId);
+      return;
+    }
+    if (error.kind === 'google-upload-token-invalid') {
       for (const item of sending) await backToUpload(ctx, item, error.message);
       return;
     }
@@ -120,7 +177,11 @@ export async function commitUploaded(ctx: CommitContext, flushAll: boolean): Pro
   const groups = new Map<string, { key: AlbumKey; items: ItemRecord[] }>();
   for (const item of uploaded) {
     if (ctx.now() - (item.tokenAt ?? 0) > SESSION_MAX_AGE_MS) {
-      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'planned', uploadToken: undefined }));
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+        ...it,
+        state: 'planned',
+        uploadToken: undefined,
+      }));
       continue;
     }
     const key = primaryKey(item);
@@ -152,8 +213,8 @@ async function wantedAlbums(ctx: CommitContext, item: ItemRecord): Promise<strin
 }
 
 async function markDone(ctx: CommitContext, item: ItemRecord, inGoogleAlbums: string[]): Promise<void> {
-  const tx = ctx.db.transaction(['items', 'albums', 'ledger'], 'readwrite');
-  await tx.objectStore('ledger').put({
+  // Ledger first: a stop in between leaves the item `created`, and repeating is harmless.
+  await ctx.db.put('ledger', {
     accountKey: ctx.accountKey,
     xiaomiId: item.id,
     sha1: item.sha1,
@@ -161,8 +222,11 @@ async function markDone(ctx: CommitContext, item: ItemRecord, inGoogleAlbums: st
     productUrl: item.productUrl,
     doneAt: ctx.now(),
   });
-  await tx.done;
-  const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'done', inGoogleAlbums }));
+  const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+    ...it,
+    state: 'done',
+    inGoogleAlbums,
+  }));
   ctx.onItemFinal(after);
 }
 
@@ -183,10 +247,18 @@ export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
   for (const [albumId, items] of missingByAlbum) {
     for (let i = 0; i < items.length; i += BATCH_LIMIT) {
       const batch = items.slice(i, i + BATCH_LIMIT);
-      await ctx.destination.addToAlbum(
-        albumId,
-        batch.map((it) => it.mediaItemId!),
-      );
+      try {
+        await ctx.destination.addToAlbum(
+          albumId,
+          batch.map((it) => it.mediaItemId!),
+        );
+      } catch (error) {
+        if (!isMigrationError(error) || error.kind !== 'google-album-missing') throw error;
+        const albums = await ctx.db.getAllFromIndex('albums', 'byJob', ctx.jobId);
+        const deleted = albums.find((a) => a.googleAlbumId === albumId);
+        if (deleted) await forgetDeletedAlbum(ctx, [ctx.jobId, deleted.xiaomiAlbumId, deleted.part], albumId);
+        return;
+      }
       for (const item of batch) reached.get(item.id)?.add(albumId);
     }
   }
@@ -209,10 +281,15 @@ export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
   const claimed = new Set<string>();
   const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
   for (const item of all) if (item.mediaItemId) claimed.add(item.mediaItemId);
-  const ledger = await ctx.db.getAll('ledger', IDBKeyRange.bound([ctx.accountKey, ''], [ctx.accountKey, '\uffff']));
+  const ledger = await ctx.db.getAll(
+    'ledger',
+    IDBKeyRange.bound([ctx.accountKey, ''], [ctx.accountKey, '\uffff']),
+  );
   for (const entry of ledger) claimed.add(entry.mediaItemId);
   const byAlbum = new Map<string, ItemRecord[]>();
-  for (const item of creating.sort((a, b) => (a.commitSentAt ?? 0) - (b.commitSentAt ?? 0) || a.seq - b.seq)) {
+  for (const item of creating.sort(
+    (a, b) => (a.commitSentAt ?? 0) - (b.commitSentAt ?? 0) || a.seq - b.seq,
+  )) {
     const id = primaryKey(item).join('/');
     byAlbum.set(id, [...(byAlbum.get(id) ?? []), item]);
   }
@@ -226,11 +303,20 @@ export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
         await applyResult(
           ctx,
           item,
-          { uploadToken: item.uploadToken!, kind: 'created', mediaItemId: match.id, productUrl: match.productUrl },
+          {
+            uploadToken: item.uploadToken!,
+            kind: 'created',
+            mediaItemId: match.id,
+            productUrl: match.productUrl,
+          },
           album.googleAlbumId!,
         );
       } else if (ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
-        await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
+        await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+          ...it,
+          state: 'uploaded',
+          commitId: undefined,
+        }));
       } else {
         await backToUpload(ctx, item, 'upload token expired before it could be used');
       }

@@ -167,10 +167,15 @@ export function albumKeyOf(jobId: string, ref: AlbumRef): AlbumKey {
  * Writes an item's new state and moves it between the counters of each of its albums, in one
  * transaction. `before` is the stored record (undefined when the item is new to the plan).
  */
-export async function writeItem(tx: ItemsTx, before: ItemRecord | undefined, after: ItemRecord): Promise<void> {
+export async function writeItem(
+  tx: ItemsTx,
+  before: ItemRecord | undefined,
+  after: ItemRecord,
+): Promise<void> {
   const albumsStore = tx.objectStore('albums');
   const refs = new Map<string, AlbumRef>();
-  for (const ref of [...(before?.albums ?? []), ...after.albums]) refs.set(`${ref.xiaomiAlbumId}/${ref.part}`, ref);
+  for (const ref of [...(before?.albums ?? []), ...after.albums])
+    refs.set(`${ref.xiaomiAlbumId}/${ref.part}`, ref);
   for (const ref of refs.values()) {
     const album = await albumsStore.get(albumKeyOf(after.jobId, ref));
     if (!album) continue;

@@ -24,6 +24,8 @@ const ACTIVE_JOB_KEY = 'activeJobId';
 export const XIAOMI_KEEPALIVE_MS = 150_000;
 /** A partial batch is sent once uploads have been quiet this long. */
 const COMMIT_IDLE_MS = 2_000;
+/** Transfer-and-commit rounds in one run before leaving the rest to the next alarm. */
+const MAX_ROUNDS = 5;
 
 export interface EngineDeps {
   db: EngineDb;
@@ -94,7 +96,8 @@ export class Engine {
     };
     const tx = this.deps.db.transaction(['jobs', 'albums', 'meta'], 'readwrite');
     await tx.objectStore('jobs').put(job);
-    for (const album of selected) await tx.objectStore('albums').put(newAlbumRecord(this.deps, job.id, album, 1));
+    for (const album of selected)
+      await tx.objectStore('albums').put(newAlbumRecord(this.deps, job.id, album, 1));
     await tx.objectStore('meta').put(job.id, ACTIVE_JOB_KEY);
     await tx.done;
     this.deps.onChange();
@@ -105,9 +108,15 @@ export class Engine {
   /** Starts the run loop if the active job should be running and no loop is. Safe to call often. */
   kick(): void {
     if (this.running) return;
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-    });
+    // Made here, synchronously, so a pause that follows at once reaches the run it stops.
+    const abort = new AbortController();
+    this.abort = abort;
+    this.running = this.run(abort)
+      // Only storage itself failing gets here; the next alarm tries again with a fresh read.
+      .catch((error) => console.error('migration run stopped', error))
+      .finally(() => {
+        this.running = undefined;
+      });
   }
 
   /** Resolves when the current run loop (if any) has stopped. */
@@ -130,7 +139,12 @@ export class Engine {
   async cancel(): Promise<void> {
     const job = await this.activeJob();
     if (!job || ['done', 'cancelled'].includes(job.status)) return;
-    await this.deps.db.put('jobs', { ...job, status: 'cancelled', pause: undefined, finishedAt: this.deps.clock.now() });
+    await this.deps.db.put('jobs', {
+      ...job,
+      status: 'cancelled',
+      pause: undefined,
+      finishedAt: this.deps.clock.now(),
+    });
     this.abort?.abort(new Error('cancelled'));
     this.deps.onChange();
   }
@@ -212,7 +226,10 @@ export class Engine {
     };
   }
 
-  private async setStatus(status: JobRecord['status'], pause: PauseInfo | undefined): Promise<JobRecord | undefined> {
+  private async setStatus(
+    status: JobRecord['status'],
+    pause: PauseInfo | undefined,
+  ): Promise<JobRecord | undefined> {
     const job = await this.activeJob();
     if (!job) return undefined;
     const updated = { ...job, status, pause };
@@ -221,11 +238,9 @@ export class Engine {
     return updated;
   }
 
-  private async run(): Promise<void> {
+  private async run(abort: AbortController): Promise<void> {
     let job = await this.activeJob();
-    if (!job || !(job.status === 'planning' || job.status === 'running')) return;
-    const abort = new AbortController();
-    this.abort = abort;
+    if (!job || !(job.status === 'planning' || job.status === 'running') || abort.signal.aborted) return;
     const release = this.deps.keepAlive.hold();
     const settings = await this.deps.settings();
     this.limit = new AdaptiveLimit(settings.maxConcurrentTransfers);
@@ -237,13 +252,18 @@ export class Engine {
           { ...this.deps, favoritesAlbum: settings.favoritesAlbum, source: this.deps.source },
           job,
           albums,
+          abort.signal,
         );
         this.deps.onChange();
       }
       await reconcileInterrupted(commit);
-      await this.transferAll(job, commit, abort.signal);
-      await this.serialCommit(commit, true);
-      abort.signal.throwIfAborted();
+      // A commit can send items back to a fresh upload (expired token, Google asked to retry).
+      for (let round = 0; round < MAX_ROUNDS && (await this.hasOpenItems(job.id)); round++) {
+        await this.transferAll(job, commit, abort.signal);
+        await this.serialCommit(commit, true);
+        abort.signal.throwIfAborted();
+      }
+      // Still open after that: the watchdog alarm kicks a new run.
       if (await this.hasOpenItems(job.id)) return;
       await verifyJob(this.deps.db, this.deps.source, this.deps.destination, job.id);
       const done = await this.setStatus('done', undefined);
@@ -280,7 +300,12 @@ export class Engine {
         if (!(await this.deps.db.get('albums', favoritesKey))) {
           const title = this.deps.favoritesTitle();
           await this.deps.db.put('albums', {
-            ...newAlbumRecord(this.deps, job.id, { id: 'favorites', name: title, mediaCount: 0, lastUpdateTime: 0 }, 1),
+            ...newAlbumRecord(
+              this.deps,
+              job.id,
+              { id: 'favorites', name: title, mediaCount: 0, lastUpdateTime: 0 },
+              1,
+            ),
             title,
           });
         }
@@ -312,7 +337,8 @@ export class Engine {
           this.deps.onChange();
           return;
         } catch (error) {
-          if (!isMigrationError(error) || error.scope !== 'retry' || attempt >= TRANSIENT_RETRIES) throw error;
+          if (!isMigrationError(error) || error.scope !== 'retry' || attempt >= TRANSIENT_RETRIES)
+            throw error;
           if (error.kind === 'google-rate-limited') {
             this.limit?.onRateLimited(this.deps.clock.now(), error.details.retryAfterMs ?? 30_000);
           } else {

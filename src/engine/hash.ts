@@ -25,6 +25,7 @@ export async function createResumableSha1(state?: Uint8Array): Promise<Resumable
 
 export function hexToBase64(hex: string): string {
   let binary = '';
-  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(Number.parseInt(hex.slice(i, i + 2), 16));
+  for (let i = 0; i < hex.length; i += 2)
+    binary += String.fromCharCode(Number.parseInt(hex.slice(i, i + 2), 16));
   return btoa(binary);
 }

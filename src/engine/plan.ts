@@ -7,7 +7,14 @@
 import type { MigrationError } from '../shared/errors.ts';
 import type { SourceAlbum, SourceItem } from '../shared/model.ts';
 import { MAX_ALBUM_ITEMS } from './albums.ts';
-import { type AlbumRecord, type EngineDb, emptyCounts, type ItemRecord, type JobRecord, writeItem } from './db.ts';
+import {
+  type AlbumRecord,
+  type EngineDb,
+  emptyCounts,
+  type ItemRecord,
+  type JobRecord,
+  writeItem,
+} from './db.ts';
 import type { SourcePort } from './ports.ts';
 
 export interface PlanContext {
@@ -41,7 +48,12 @@ export function newAlbumRecord(
   };
 }
 
-function newItem(ctx: PlanContext, job: JobRecord, item: SourceItem, ref: ItemRecord['albums'][number]): ItemRecord {
+function newItem(
+  ctx: PlanContext,
+  job: JobRecord,
+  item: SourceItem,
+  ref: ItemRecord['albums'][number],
+): ItemRecord {
   const base: ItemRecord = {
     ...item,
     jobId: job.id,
@@ -65,6 +77,8 @@ async function writePage(
   albumIndex: number,
 ): Promise<JobRecord> {
   const tx = ctx.db.transaction(['items', 'albums', 'jobs', 'ledger'], 'readwrite');
+  // Re-read inside the transaction: a pause or cancel may have changed the job meanwhile.
+  const stored = (await tx.objectStore('jobs').get(job.id)) ?? job;
   let position = job.listing?.position ?? 0;
   let nextSeq = job.nextSeq;
   for (const listed of page.items) {
@@ -91,7 +105,7 @@ async function writePage(
     await writeItem(tx, undefined, item);
   }
   const updated: JobRecord = {
-    ...job,
+    ...stored,
     nextSeq,
     listing: { albumIndex, pageNum: page.pageNum + 1, position },
   };
@@ -101,7 +115,28 @@ async function writePage(
 }
 
 /** Lists what is left of the selection into the plan; returns the job with listing complete. */
-export async function planJob(ctx: PlanContext, job: JobRecord, albums: SourceAlbum[]): Promise<JobRecord> {
+/** Changes the stored job in one transaction, so fields written elsewhere (status) are kept. */
+async function patchJob(
+  db: EngineDb,
+  jobId: string,
+  patch: (job: JobRecord) => JobRecord,
+): Promise<JobRecord> {
+  const tx = db.transaction('jobs', 'readwrite');
+  const stored = await tx.store.get(jobId);
+  if (!stored) throw new Error(`job ${jobId} is gone`);
+  const updated = patch(stored);
+  await tx.store.put(updated);
+  await tx.done;
+  return updated;
+}
+
+/** Lists what is left of the selection into the plan; returns the job with listing complete. */
+export async function planJob(
+  ctx: PlanContext,
+  job: JobRecord,
+  albums: SourceAlbum[],
+  signal: AbortSignal,
+): Promise<JobRecord> {
   const byId = new Map(albums.map((a) => [a.id, a]));
   let current = job;
   while (current.listing && current.listing.albumIndex < current.albumIds.length) {
@@ -109,13 +144,19 @@ export async function planJob(ctx: PlanContext, job: JobRecord, albums: SourceAl
     const album = byId.get(current.albumIds[albumIndex]!);
     if (album) {
       for await (const page of ctx.source.listAlbumItems(album.id, current.listing.pageNum)) {
+        signal.throwIfAborted();
         current = await writePage(ctx, current, album, page, albumIndex);
       }
     }
-    current = { ...current, listing: { albumIndex: albumIndex + 1, pageNum: 0, position: 0 } };
-    await ctx.db.put('jobs', current);
+    current = await patchJob(ctx.db, job.id, (stored) => ({
+      ...stored,
+      listing: { albumIndex: albumIndex + 1, pageNum: 0, position: 0 },
+    }));
   }
-  const planned: JobRecord = { ...current, listing: undefined, status: 'running' };
-  await ctx.db.put('jobs', planned);
-  return planned;
+  signal.throwIfAborted();
+  return patchJob(ctx.db, job.id, (stored) => ({
+    ...stored,
+    listing: undefined,
+    status: stored.status === 'planning' ? 'running' : stored.status,
+  }));
 }

@@ -79,7 +79,13 @@ export interface DestinationPort {
   readonly chunkSize: number;
   uploadRaw(meta: UploadMeta, body: Blob): Promise<string>;
   startSession(meta: UploadMeta): Promise<ResumableSession>;
-  uploadChunk(session: ResumableSession, offset: number, body: Blob, isLast: boolean, meta: UploadMeta): Promise<ChunkResult>;
+  uploadChunk(
+    session: ResumableSession,
+    offset: number,
+    body: Blob,
+    isLast: boolean,
+    meta: UploadMeta,
+  ): Promise<ChunkResult>;
   querySession(session: ResumableSession): Promise<SessionStatus>;
   batchCreate(albumId: string, entries: BatchEntry[]): Promise<BatchItemResult[]>;
   createAlbum(title: string): Promise<AppAlbum>;

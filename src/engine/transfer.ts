@@ -29,7 +29,10 @@ function metaOf(item: ItemRecord): UploadMeta {
 function checkDigest(item: ItemRecord, hash: ResumableSha1): void {
   const actual = hash.hex();
   if (actual !== item.sha1) {
-    throw new MigrationError('sha1-mismatch', `SHA-1 ${actual} of the downloaded bytes is not Xiaomi's ${item.sha1}`);
+    throw new MigrationError(
+      'sha1-mismatch',
+      `SHA-1 ${actual} of the downloaded bytes is not Xiaomi's ${item.sha1}`,
+    );
   }
 }
 
@@ -69,7 +72,10 @@ function byteLength(parts: Uint8Array[]): number {
 }
 
 function truncated(item: ItemRecord, at: number): MigrationError {
-  return new MigrationError('network-error', `download of ${item.fileName} ended at byte ${at} of ${item.size}`);
+  return new MigrationError(
+    'network-error',
+    `download of ${item.fileName} ended at byte ${at} of ${item.size}`,
+  );
 }
 
 async function transferRaw(ctx: TransferContext, item: ItemRecord, signal: AbortSignal): Promise<string> {
@@ -111,7 +117,11 @@ async function startFresh(ctx: TransferContext, item: ItemRecord): Promise<Resum
   return { upload, received: 0 };
 }
 
-async function transferResumable(ctx: TransferContext, item: ItemRecord, signal: AbortSignal): Promise<string> {
+async function transferResumable(
+  ctx: TransferContext,
+  item: ItemRecord,
+  signal: AbortSignal,
+): Promise<string> {
   const { upload, received } = (await resumePoint(ctx, item)) ?? (await startFresh(ctx, item));
   const hash = await createResumableSha1(upload.offset > 0 ? upload.hashState : undefined);
   const download = await ctx.source.openDownload(item, { offset: upload.offset, signal });
@@ -135,11 +145,20 @@ async function transferResumable(ctx: TransferContext, item: ItemRecord, signal:
       for (const part of parts) hash.update(part);
       // Never finalize bytes that do not hash to Xiaomi's SHA-1: the session is simply dropped.
       if (isLast) checkDigest(item, hash);
-      const result = await ctx.destination.uploadChunk(upload, offset, new Blob(parts as BlobPart[]), isLast, metaOf(item));
+      const result = await ctx.destination.uploadChunk(
+        upload,
+        offset,
+        new Blob(parts as BlobPart[]),
+        isLast,
+        metaOf(item),
+      );
       ctx.onBytesSent(length);
       if (result.kind === 'final') return result.uploadToken;
       if (result.received !== offset + length) {
-        throw new MigrationError('google-upload-session-lost', `Google holds ${result.received} bytes, expected ${offset + length}`);
+        throw new MigrationError(
+          'google-upload-session-lost',
+          `Google holds ${result.received} bytes, expected ${offset + length}`,
+        );
       }
       offset = result.received;
       const hashState = hash.save();
@@ -154,7 +173,11 @@ async function transferResumable(ctx: TransferContext, item: ItemRecord, signal:
 }
 
 /** Runs one item from `planned`/`transferring` to `uploaded`, writing each step first. */
-export async function transferItem(ctx: TransferContext, item: ItemRecord, signal: AbortSignal): Promise<ItemRecord> {
+export async function transferItem(
+  ctx: TransferContext,
+  item: ItemRecord,
+  signal: AbortSignal,
+): Promise<ItemRecord> {
   if (item.state === 'planned') {
     item = await updateItem(ctx.db, item.jobId, item.id, (it) => ({ ...it, state: 'transferring' }));
   }

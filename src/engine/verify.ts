@@ -17,7 +17,8 @@ interface Tally {
 
 function groupParts(records: AlbumRecord[]): Map<string, AlbumRecord[]> {
   const groups = new Map<string, AlbumRecord[]>();
-  for (const record of records) groups.set(record.xiaomiAlbumId, [...(groups.get(record.xiaomiAlbumId) ?? []), record]);
+  for (const record of records)
+    groups.set(record.xiaomiAlbumId, [...(groups.get(record.xiaomiAlbumId) ?? []), record]);
   return groups;
 }
 
@@ -59,9 +60,14 @@ export async function verifyJob(
     const receipt = t.done + t.skipped;
     // Favourites are an album of ours; Xiaomi has no count of it to compare with.
     const xiaomi = xiaomiAlbumId === 'favorites' ? receipt : (xiaomiNow.get(xiaomiAlbumId) ?? 0);
-    const verified = t.open === 0 && googleKnown && google === t.done && xiaomi === receipt - t.goneFromXiaomi;
+    const verified =
+      t.open === 0 && googleKnown && google === t.done && xiaomi === receipt - t.goneFromXiaomi;
     for (const part of parts) {
-      await db.put('albums', { ...part, verified, verification: { receipt, xiaomi, google: googleKnown ? google : null } });
+      await db.put('albums', {
+        ...part,
+        verified,
+        verification: { receipt, xiaomi, google: googleKnown ? google : null },
+      });
     }
   }
 }

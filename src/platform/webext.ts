@@ -119,7 +119,9 @@ export function createWebExtPlatform(): Platform {
         });
         void browser.action.setIcon({
           tabId,
-          path: onXiaomi ? { 16: 'icons/icon16-active.png', 48: 'icons/icon48-active.png' } : { 16: 'icons/icon16.png', 48: 'icons/icon48.png' },
+          path: onXiaomi
+            ? { 16: 'icons/icon16-active.png', 48: 'icons/icon48-active.png' }
+            : { 16: 'icons/icon16.png', 48: 'icons/icon48.png' },
         });
       });
     },

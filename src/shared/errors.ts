@@ -14,6 +14,8 @@ export const ERROR_KINDS = {
   // Google account set-up and authorisation: the job waits until the user acts.
   'google-client-id-missing': 'job',
   'google-signin-needed': 'job',
+  // Declined on Google's consent screen, or not a test user of the OAuth app (google-photos-api.md §F9).
+  'google-access-denied': 'job',
   'google-scope-missing': 'job',
   'google-api-disabled': 'job',
   'google-photos-disabled': 'job',

@@ -1,0 +1,424 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Clock } from '../shared/clock.ts';
+import { MigrationError } from '../shared/errors.ts';
+import { DEFAULT_SETTINGS } from '../shared/messages.ts';
+import type { SourceItem } from '../shared/model.ts';
+import { type EngineDb, openEngineDb } from './db.ts';
+import { Engine } from './engine.ts';
+import type { DestinationPort } from './ports.ts';
+import { MemoryDestination, MemorySource, makeItem } from './testing/memory-ports.ts';
+
+let dbCount = 0;
+
+class TestClock implements Clock {
+  offset = 0;
+  now = () => Date.now() + this.offset;
+  sleep = async (ms: number, signal?: AbortSignal) => {
+    signal?.throwIfAborted();
+    this.offset += ms;
+    await new Promise((r) => setImmediate(r));
+  };
+}
+
+function preflight(item: SourceItem) {
+  if (item.size === 0) return new MigrationError('empty-file', 'empty');
+  if (item.type === 'image' && item.size > 200 * 1024 * 1024)
+    return new MigrationError('photo-too-large', 'too large');
+  return undefined;
+}
+
+interface Rig {
+  db: EngineDb;
+  source: MemorySource;
+  dest: MemoryDestination;
+  clock: TestClock;
+  keepAliveHeld: number;
+  engine(destination?: DestinationPort): Engine;
+}
+
+let rig: Rig;
+
+beforeEach(async () => {
+  const db = await openEngineDb(`engine-test-${dbCount++}`);
+  const source = new MemorySource();
+  const dest = new MemoryDestination();
+  const clock = new TestClock();
+  rig = {
+    db,
+    source,
+    dest,
+    clock,
+    keepAliveHeld: 0,
+    engine(destination = dest) {
+      let ids = 0;
+      return new Engine({
+        db: rig.db,
+        source: rig.source,
+        destination,
+        clock,
+        settings: async () => DEFAULT_SETTINGS,
+        preflight,
+        albumTitle: (album, part, parts) => (parts > 1 ? `${album.name} (${part})` : album.name),
+        favoritesTitle: () => 'Favorites (Xiaomi)',
+        describe: (kind) => kind,
+        newId: () => `id-${Date.now()}-${ids++}`,
+        onChange: () => undefined,
+        onAttention: () => undefined,
+        keepAlive: {
+          hold: () => {
+            rig.keepAliveHeld += 1;
+            return () => {
+              rig.keepAliveHeld -= 1;
+            };
+          },
+        },
+      });
+    },
+  };
+});
+
+afterEach(() => rig.db.close());
+
+/** Two albums; item 003 is in both; item 004 is above the raw limit and goes resumable. */
+function seedLibrary() {
+  const a1 = makeItem('24886749771200001', '1', 1200);
+  const a2 = makeItem('24886749771200002', '1', 3000, { isFavorite: true });
+  const shared = makeItem('24886749771200003', '1', 900);
+  const big = makeItem('24886749771200004', '31415926535897932', 10_000, {
+    type: 'video',
+    mimeType: 'video/mp4',
+  });
+  const b1 = makeItem('24886749771200005', '31415926535897932', 800, { fileName: 'IMG_0001.jpg' });
+  rig.source.addAlbum({ id: '1', name: 'Camera', system: 'camera', mediaCount: 0, lastUpdateTime: 0 }, [
+    a1,
+    a2,
+    shared,
+  ]);
+  rig.source.addAlbum({ id: '31415926535897932', name: 'Trip 2024', mediaCount: 0, lastUpdateTime: 0 }, [
+    shared,
+    big,
+    b1,
+  ]);
+  return [a1, a2, shared, big, b1];
+}
+
+async function runToEnd(engine: Engine) {
+  for (let i = 0; i < 20; i++) {
+    engine.kick();
+    await engine.idle();
+    const job = await engine.activeJob();
+    if (job && job.status !== 'running' && job.status !== 'planning') return job;
+  }
+  return engine.activeJob();
+}
+
+async function startAll(engine: Engine) {
+  return engine.start(await rig.source.listAlbums(), 'account-1', '123');
+}
+
+function albumByTitle(title: string) {
+  return rig.dest.albums.find((a) => a.title === title);
+}
+
+describe('a full job', () => {
+  it('moves every item once, with identical bytes, into every album it was in, and verifies', async () => {
+    const library = seedLibrary();
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+
+    expect(job?.status).toBe('done');
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+    const camera = albumByTitle('Camera')!;
+    const trip = albumByTitle('Trip 2024')!;
+    const shared = rig.dest.items.find((i) => i.sha1 === library[2]!.item.sha1)!;
+    expect(camera.itemIds).toHaveLength(3);
+    expect(trip.itemIds).toHaveLength(3);
+    expect(camera.itemIds).toContain(shared.id);
+    expect(trip.itemIds).toContain(shared.id);
+    // The favourite also lands in the favourites album.
+    const favourite = rig.dest.items.find((i) => i.sha1 === library[1]!.item.sha1)!;
+    expect(albumByTitle('Favorites (Xiaomi)')?.itemIds).toEqual([favourite.id]);
+    // The video went resumable: one start, ceil(10000 / 4096) chunks.
+    expect(rig.dest.calls.start).toBe(1);
+    expect(rig.dest.calls.chunk).toBe(3);
+    expect(rig.dest.calls.raw).toBe(4);
+    const albums = await engine.albums(job!.id);
+    expect(albums.filter((a) => a.xiaomiAlbumId !== 'favorites').every((a) => a.verified)).toBe(true);
+    const receipt = await engine.receipt();
+    expect(receipt).toHaveLength(5);
+    expect(receipt.every((r) => r.state === 'done' && r.googleMediaItemId)).toBe(true);
+    expect(rig.keepAliveHeld).toBe(0);
+  });
+
+  it('does not move again what an earlier job moved for the same Google account', async () => {
+    seedLibrary();
+    const first = rig.engine();
+    await startAll(first);
+    await runToEnd(first);
+    const uploads = rig.dest.calls.raw + rig.dest.calls.start;
+    const newcomer = makeItem('24886749771200009', '1', 700);
+    rig.source.albumItems.get('1')!.push(newcomer.item);
+    rig.source.bytes.set(newcomer.item.id, newcomer.bytes);
+
+    const second = rig.engine();
+    await startAll(second);
+    const job = await runToEnd(second);
+
+    expect(job?.status).toBe('done');
+    expect(rig.dest.calls.raw + rig.dest.calls.start).toBe(uploads + 1);
+    expect(rig.dest.items).toHaveLength(6);
+    // The albums of the first job are reused, not duplicated.
+    expect(rig.dest.albums.filter((a) => a.title === 'Camera')).toHaveLength(1);
+    expect(albumByTitle('Camera')!.itemIds).toHaveLength(4);
+  });
+
+  it('skips empty files before any byte is sent and says why', async () => {
+    const empty = makeItem('24886749771200011', '1', 0);
+    const ok = makeItem('24886749771200012', '1', 100);
+    rig.source.addAlbum({ id: '1', name: 'Camera', mediaCount: 0, lastUpdateTime: 0 }, [empty, ok]);
+    const engine = rig.engine();
+    await startAll(engine);
+    await runToEnd(engine);
+    const receipt = await engine.receipt();
+    expect(receipt.find((r) => r.xiaomiId === empty.item.id)).toMatchObject({
+      state: 'skipped',
+      reasonKind: 'empty-file',
+    });
+    expect(rig.source.calls.download).toBe(1);
+    expect((await engine.albums((await engine.activeJob())!.id))[0]?.verified).toBe(true);
+  });
+});
+
+describe('exactly once across faults', () => {
+  it('does not duplicate when a batchCreate response is lost after Google created the items', async () => {
+    const library = seedLibrary();
+    rig.dest.loseNextBatchResponse = true;
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(library.length);
+    expect(rig.dest.calls.albumItems).toBeGreaterThan(0);
+  });
+
+  /**
+   * Kills the engine at every call to either cloud in turn (before the call, or after it took
+   * effect): the database connection closes at that instant, so nothing more is written, and
+   * every later call hangs. A fresh engine on a new connection must then finish the job with
+   * every item present once and no album twice, as after a service-worker stop.
+   */
+  it.each(['before', 'after'] as const)('survives a stop %s any call to either cloud', async (when) => {
+    const library = seedLibrary();
+    // The dead engine's storage errors are expected here; keep the output readable.
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let lastKill = 0;
+    for (let killAt = 1; ; killAt++) {
+      const dbName = `engine-kill-${when}-${killAt}-${dbCount++}`;
+      rig.db.close();
+      rig.db = await openEngineDb(dbName);
+      rig.dest = new MemoryDestination();
+      let calls = 0;
+      let killed = false;
+      const dying = <T extends object>(target: T): T =>
+        new Proxy(target, {
+          get(obj, prop, receiver) {
+            const value = Reflect.get(obj, prop, receiver);
+            if (typeof value !== 'function' || prop === 'accountKey') return value;
+            return (...args: unknown[]) => {
+              if (killed) return new Promise(() => undefined);
+              calls += 1;
+              const die = () => {
+                killed = true;
+                rig.db.close();
+                throw new TypeError('service worker stopped');
+              };
+              if (calls === killAt && when === 'before') die();
+              const result = value.apply(obj, args);
+              if (calls !== killAt || when === 'before') return result;
+              // Async generators (listing) die at their first page; promises once they settle.
+              if (typeof result?.then !== 'function') die();
+              return result.then(die);
+            };
+          },
+        });
+      const realSource = rig.source;
+      rig.source = dying(realSource);
+      const first = rig.engine(dying(rig.dest));
+      await startAll(first).catch(() => undefined);
+      await Promise.race([first.idle(), new Promise((r) => setTimeout(r, 50))]);
+      rig.source = realSource;
+      if (!killed) break;
+      lastKill = killAt;
+      rig.db = await openEngineDb(dbName);
+      const second = rig.engine(rig.dest);
+      if (!(await second.activeJob())) {
+        await startAll(second);
+      }
+      await second.tick();
+      const job = await runToEnd(second);
+      const label = `kill ${when} call ${killAt}`;
+      expect(job?.status, label).toBe('done');
+      expect(rig.dest.items.map((i) => i.sha1).sort(), label).toEqual(library.map((l) => l.item.sha1).sort());
+      expect(new Set(rig.dest.albums.map((a) => a.title)).size, label).toBe(rig.dest.albums.length);
+    }
+    // The library needs dozens of calls; every one of them was a kill point.
+    expect(lastKill).toBeGreaterThan(20);
+  });
+
+  it('resumes a resumable upload cut mid-chunk from Google’s count, not from zero', async () => {
+    seedLibrary();
+    rig.dest.cutNextChunk = true;
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect(rig.dest.calls.start).toBe(1);
+    expect(rig.dest.calls.query).toBe(1);
+    expect(rig.dest.calls.chunk).toBe(4);
+  });
+
+  it('re-creates an album the person deleted mid-job and puts its items back', async () => {
+    seedLibrary();
+    const engine = rig.engine();
+    let deleted = false;
+    const original = rig.dest.batchCreate.bind(rig.dest);
+    rig.dest.batchCreate = async (albumId, entries) => {
+      const camera = albumByTitle('Camera');
+      if (!deleted && camera && camera.itemIds.length > 0 && albumId === camera.id) {
+        deleted = true;
+        rig.dest.deleteAlbumAsUser(camera.id);
+      }
+      return original(albumId, entries);
+    };
+    rig.source.pageSize = 1;
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(5);
+    expect(albumByTitle('Camera')?.itemIds).toHaveLength(3);
+  });
+});
+
+describe('items that fail', () => {
+  it('retries a SHA-1 mismatch, then fails the item with that reason; retry failed finishes it', async () => {
+    const library = seedLibrary();
+    rig.source.corrupt.add(library[0]!.item.id);
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    const row = (await engine.receipt()).find((r) => r.xiaomiId === library[0]!.item.id);
+    expect(row).toMatchObject({ state: 'failed', reasonKind: 'sha1-mismatch' });
+    expect(
+      rig.dest.items.some((i) => i.sha1 !== library.find((l) => l.item.sha1 === i.sha1)?.item.sha1),
+    ).toBe(false);
+    expect((await engine.albums(job!.id)).find((a) => a.xiaomiAlbumId === '1')?.verified).toBe(false);
+
+    rig.source.corrupt.clear();
+    await engine.retryFailed();
+    const again = await runToEnd(engine);
+    expect(again?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(5);
+    expect((await engine.albums(job!.id)).find((a) => a.xiaomiAlbumId === '1')?.verified).toBe(true);
+  });
+
+  it('skips an item deleted on Xiaomi after listing, and the album still verifies', async () => {
+    const library = seedLibrary();
+    const gone = library[4]!.item;
+    rig.source.downloadFaults = [];
+    const engine = rig.engine();
+    const realOpen = rig.source.openDownload.bind(rig.source);
+    rig.source.openDownload = async (item, options) => {
+      if (item.id === gone.id) {
+        const list = rig.source.albumItems.get('31415926535897932')!;
+        rig.source.albumItems.set(
+          '31415926535897932',
+          list.filter((i) => i.id !== gone.id),
+        );
+        throw new MigrationError('xiaomi-item-deleted', 'code 50050');
+      }
+      return realOpen(item, options);
+    };
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect((await engine.receipt()).find((r) => r.xiaomiId === gone.id)).toMatchObject({
+      state: 'skipped',
+      reasonKind: 'xiaomi-item-deleted',
+    });
+    expect(
+      (await engine.albums(job!.id)).find((a) => a.xiaomiAlbumId === '31415926535897932')?.verified,
+    ).toBe(true);
+  });
+});
+
+describe('waiting and resuming', () => {
+  it('waits for the quota day after a daily-quota error and goes on by itself after it', async () => {
+    seedLibrary();
+    const resumeAt = rig.clock.now() + 3_600_000;
+    rig.dest.faults.raw = [new MigrationError('google-quota-daily', 'All requests per day', { resumeAt })];
+    const engine = rig.engine();
+    await startAll(engine);
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('waiting');
+    expect((await engine.activeJob())?.pause).toMatchObject({
+      kind: 'google-quota-daily',
+      resumesByItself: true,
+    });
+    await engine.tick();
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('waiting');
+    rig.clock.offset += 3_600_000;
+    await engine.tick();
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(5);
+  });
+
+  it('waits while the Xiaomi session is gone and resumes when it is back', async () => {
+    seedLibrary();
+    const engine = rig.engine();
+    rig.source.loggedIn = false;
+    await startAll(engine);
+    await engine.idle();
+    expect((await engine.activeJob())?.pause?.kind).toBe('xiaomi-logged-out');
+    await engine.tick();
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('waiting');
+    rig.source.loggedIn = true;
+    await engine.tick();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(5);
+  });
+
+  it('waits for the person when storage is full, and does not lose the uploaded items', async () => {
+    seedLibrary();
+    rig.dest.faults.batchCreate = [new MigrationError('google-storage-full', 'The remaining storage …')];
+    const engine = rig.engine();
+    await startAll(engine);
+    await engine.idle();
+    const waiting = await engine.activeJob();
+    expect(waiting?.pause).toMatchObject({ kind: 'google-storage-full', resumesByItself: false });
+    await engine.tick();
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('waiting');
+    await engine.resume();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(5);
+  });
+
+  it('pauses and resumes on request, and cancel keeps the receipt', async () => {
+    seedLibrary();
+    const engine = rig.engine();
+    await startAll(engine);
+    await engine.pause();
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('paused');
+    await engine.resume();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    await engine.cancel();
+    expect((await engine.activeJob())?.status).toBe('done');
+    expect(await engine.receipt()).toHaveLength(5);
+  });
+});
