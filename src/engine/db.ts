@@ -27,6 +27,8 @@ export interface JobRecord {
   listing?: { albumIndex: number; pageNum: number; position: number };
   /** Sequence number for the next planned item (the transfer order). */
   nextSeq: number;
+  /** Each planned item counted once, kept in step with the items like the album counters. */
+  counts: AlbumCounts;
 }
 
 export type AlbumKey = [jobId: string, xiaomiAlbumId: string, part: number];
@@ -167,11 +169,23 @@ export function albumKeyOf(jobId: string, ref: AlbumRef): AlbumKey {
  * Writes an item's new state and moves it between the counters of each of its albums, in one
  * transaction. `before` is the stored record (undefined when the item is new to the plan).
  */
+function move(counts: AlbumCounts, item: ItemRecord, sign: 1 | -1): void {
+  counts.items[item.state] += sign;
+  counts.bytesTotal += sign * item.size;
+  if (item.state === 'done') counts.bytesDone += sign * item.size;
+}
+
 export async function writeItem(
   tx: ItemsTx,
   before: ItemRecord | undefined,
   after: ItemRecord,
 ): Promise<void> {
+  const job = await tx.objectStore('jobs').get(after.jobId);
+  if (job) {
+    if (before) move(job.counts, before, -1);
+    move(job.counts, after, 1);
+    await tx.objectStore('jobs').put(job);
+  }
   const albumsStore = tx.objectStore('albums');
   const refs = new Map<string, AlbumRef>();
   for (const ref of [...(before?.albums ?? []), ...after.albums])
@@ -181,16 +195,8 @@ export async function writeItem(
     if (!album) continue;
     const wasIn = before?.albums.some((r) => r.xiaomiAlbumId === ref.xiaomiAlbumId && r.part === ref.part);
     const isIn = after.albums.some((r) => r.xiaomiAlbumId === ref.xiaomiAlbumId && r.part === ref.part);
-    if (before && wasIn) {
-      album.counts.items[before.state] -= 1;
-      album.counts.bytesTotal -= before.size;
-      if (before.state === 'done') album.counts.bytesDone -= before.size;
-    }
-    if (isIn) {
-      album.counts.items[after.state] += 1;
-      album.counts.bytesTotal += after.size;
-      if (after.state === 'done') album.counts.bytesDone += after.size;
-    }
+    if (before && wasIn) move(album.counts, before, -1);
+    if (isIn) move(album.counts, after, 1);
     await albumsStore.put(album);
   }
   await tx.objectStore('items').put(after);
@@ -203,7 +209,7 @@ export async function updateItem(
   itemId: string,
   change: (item: ItemRecord) => ItemRecord,
 ): Promise<ItemRecord> {
-  const tx = db.transaction(['items', 'albums'], 'readwrite');
+  const tx = db.transaction(['items', 'albums', 'jobs'], 'readwrite');
   const before = await tx.objectStore('items').get([jobId, itemId]);
   if (!before) throw new Error(`item ${itemId} is not in job ${jobId}`);
   const after = { ...change(structuredClone(before)), updatedAt: Date.now() };

@@ -11,7 +11,14 @@ import type { SourceAlbum } from '../shared/model.ts';
 import { AlbumMaker } from './albums.ts';
 import { addToOtherAlbums, type CommitContext, commitUploaded, reconcileInterrupted } from './committer.ts';
 import { AdaptiveLimit } from './concurrency.ts';
-import { type AlbumRecord, type EngineDb, type ItemRecord, type JobRecord, updateItem } from './db.ts';
+import {
+  type AlbumRecord,
+  type EngineDb,
+  emptyCounts,
+  type ItemRecord,
+  type JobRecord,
+  updateItem,
+} from './db.ts';
 import { newAlbumRecord, type PlanContext, planJob } from './plan.ts';
 import { backoffMs, NETWORK_DOWN_AFTER, outcomeFor, TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort, SourcePort } from './ports.ts';
@@ -93,6 +100,7 @@ export class Engine {
       albumIds: selected.map((a) => a.id),
       listing: { albumIndex: 0, pageNum: 0, position: 0 },
       nextSeq: 0,
+      counts: emptyCounts(),
     };
     const tx = this.deps.db.transaction(['jobs', 'albums', 'meta'], 'readwrite');
     await tx.objectStore('jobs').put(job);

@@ -50,14 +50,15 @@ export function newAlbumRecord(
 
 function newItem(
   ctx: PlanContext,
-  job: JobRecord,
+  jobId: string,
+  seq: number,
   item: SourceItem,
   ref: ItemRecord['albums'][number],
 ): ItemRecord {
   const base: ItemRecord = {
     ...item,
-    jobId: job.id,
-    seq: job.nextSeq,
+    jobId,
+    seq,
     albums: [ref],
     extraAlbums: item.isFavorite && ctx.favoritesAlbum ? ['favorites'] : [],
     state: 'planned',
@@ -77,8 +78,6 @@ async function writePage(
   albumIndex: number,
 ): Promise<JobRecord> {
   const tx = ctx.db.transaction(['items', 'albums', 'jobs', 'ledger'], 'readwrite');
-  // Re-read inside the transaction: a pause or cancel may have changed the job meanwhile.
-  const stored = (await tx.objectStore('jobs').get(job.id)) ?? job;
   let position = job.listing?.position ?? 0;
   let nextSeq = job.nextSeq;
   for (const listed of page.items) {
@@ -95,7 +94,7 @@ async function writePage(
       await writeItem(tx, before, { ...before, albums: [...before.albums, ref] });
       continue;
     }
-    let item = newItem(ctx, { ...job, nextSeq }, { ...listed, albumId: album.id }, ref);
+    let item = newItem(ctx, job.id, nextSeq, { ...listed, albumId: album.id }, ref);
     nextSeq += 1;
     const earlier = await tx.objectStore('ledger').get([job.accountKey, listed.id]);
     if (earlier && earlier.sha1 === listed.sha1 && item.state === 'planned') {
@@ -104,6 +103,8 @@ async function writePage(
     }
     await writeItem(tx, undefined, item);
   }
+  // Read at the end: a pause may have changed the status, and writeItem moved the counters.
+  const stored = (await tx.objectStore('jobs').get(job.id)) ?? job;
   const updated: JobRecord = {
     ...stored,
     nextSeq,

@@ -1,0 +1,42 @@
+/** The engine's records as the pages see them (src/shared/messages.ts `JobView`). */
+import type { AlbumRecord, JobRecord } from '../engine/db.ts';
+import type { AlbumProgress, JobView } from '../shared/messages.ts';
+
+function albumProgress(album: AlbumRecord): AlbumProgress {
+  const c = album.counts.items;
+  return {
+    xiaomiAlbumId: album.xiaomiAlbumId,
+    name: album.name,
+    system: album.system,
+    part: album.part > 1 || album.title !== album.name ? album.part : undefined,
+    total: Object.values(c).reduce((sum, n) => sum + n, 0),
+    done: c.done,
+    skipped: c.skipped,
+    failed: c.failed,
+    bytesTotal: album.counts.bytesTotal,
+    bytesDone: album.counts.bytesDone,
+    googleAlbumUrl: album.googleProductUrl,
+    verified: album.verified,
+    verification: album.verification,
+  };
+}
+
+/** Totals come from the job's own counters, which count an item in two albums once. */
+export function toJobView(job: JobRecord, albums: AlbumRecord[], rate: number): JobView {
+  const c = job.counts.items;
+  const remaining = job.counts.bytesTotal - job.counts.bytesDone;
+  return {
+    id: job.id,
+    status: job.status,
+    pause: job.pause,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    totals: { items: Object.values(c).reduce((sum, n) => sum + n, 0), bytes: job.counts.bytesTotal },
+    done: { items: c.done, bytes: job.counts.bytesDone },
+    skipped: c.skipped,
+    failed: c.failed,
+    albums: albums.map(albumProgress),
+    rate,
+    etaSeconds: rate > 0 && job.status === 'running' ? Math.round(remaining / rate) : undefined,
+  };
+}
