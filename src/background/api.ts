@@ -1,0 +1,96 @@
+/**
+ * What the pages may ask of the background (src/shared/messages.ts `BackgroundApi`). Errors reach
+ * the page as plain words in the person's language, never as stack traces.
+ */
+import { isMigrationError } from '../shared/errors.ts';
+import type { BackgroundApi } from '../shared/messages.ts';
+import type { Services } from './services.ts';
+
+/** Waiting for these ends when the person signs in again. */
+const SIGN_IN_FIXES = new Set(['google-signin-needed', 'google-scope-missing', 'google-client-id-missing']);
+
+export function createBackgroundApi(s: Services): BackgroundApi {
+  const { engine, platform } = s;
+  return {
+    snapshot: () => s.snapshot(),
+    async refreshXiaomi() {
+      const state = await s.xiaomi.checkSession();
+      s.publisher.changed();
+      return state;
+    },
+    listAlbums: () => s.xiaomi.listAlbums(),
+    async openXiaomi() {
+      const state = s.lastXiaomiState();
+      const url =
+        state?.state === 'logged-out'
+          ? state.loginUrl
+          : state?.state === 'second-validation'
+            ? state.verifyUrl
+            : 'https://i.mi.com/';
+      await platform.tabs.open(url);
+    },
+    openOptions: () => platform.tabs.open(platform.extensionUrl('src/options/options.html')),
+    openReport: () => platform.tabs.open(platform.extensionUrl('src/report/report.html')),
+    async googleSignIn() {
+      const view = await s.google.signIn();
+      const job = await engine.activeJob();
+      if (job?.status === 'waiting' && job.pause && SIGN_IN_FIXES.has(job.pause.kind)) await engine.resume();
+      s.publisher.changed();
+      return view;
+    },
+    async googleSignOut() {
+      const view = await s.google.signOut();
+      s.publisher.changed();
+      return view;
+    },
+    getSettings: () => s.settings.get(),
+    async saveSettings(changes) {
+      const saved = await s.settings.save(changes);
+      s.publisher.changed();
+      return saved;
+    },
+    async startJob(albumIds) {
+      const session = await s.xiaomi.checkSession();
+      if (session.state !== 'logged-in') throw new Error(platform.i18n.message(`err_xiaomi-${session.state}`));
+      const albums = await s.xiaomi.listAlbums();
+      const selected = albumIds.flatMap((id) => albums.filter((a) => a.id === id));
+      if (selected.length === 0) throw new Error(platform.i18n.message('errNoAlbumsSelected'));
+      await engine.start(selected, await s.google.accountKey(), session.userId);
+    },
+    pauseJob: () => engine.pause(),
+    resumeJob: () => engine.resume(),
+    cancelJob: () => engine.cancel(),
+    retryFailed: () => engine.retryFailed(),
+    receipt: () => engine.receipt(),
+  };
+}
+
+function inPlainWords(s: Services | undefined, error: unknown): Error {
+  if (isMigrationError(error)) {
+    const words = s?.platform.i18n.message(`err_${error.kind}`);
+    return new Error(words || error.message);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The API as exposed on a port the moment it connects: each call waits for the services to be
+ * ready (gate on the init promise) and translates errors.
+ */
+export function createLazyApi(ready: () => Promise<Services>): BackgroundApi {
+  return new Proxy({} as BackgroundApi, {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        let services: Services | undefined;
+        try {
+          services = await ready();
+          const method = services.api[name as keyof BackgroundApi] as (...a: unknown[]) => Promise<unknown>;
+          return await method(...args);
+        } catch (error) {
+          throw inPlainWords(services, error);
+        }
+      };
+    },
+  });
+}
