@@ -63,6 +63,8 @@ async function applyResult(
   result: BatchItemResult | undefined,
   googleAlbumId: string,
 ) {
+  // Left `creating`: `settleCreating` looks for the item in the album afterwards.
+  if (result?.kind === 'exists') return;
   if (!result || result.kind === 'retry') {
     await backToUpload(ctx, item, result?.message ?? 'Google returned no result for this item');
     return;
@@ -166,6 +168,8 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
   }
   const byToken = new Map(results.map((r) => [r.uploadToken, r]));
   for (const item of sending) await applyResult(ctx, item, byToken.get(item.uploadToken!), googleAlbumId);
+  const existing = sending.filter((it) => byToken.get(it.uploadToken!)?.kind === 'exists');
+  if (existing.length > 0) await settleCreating(ctx, existing, 'already-in-library');
 }
 
 /**
@@ -270,13 +274,17 @@ export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
 }
 
 /**
- * Settles items a stop caught between a batchCreate request and its recorded result: an item
- * already in its album (matched by file name, in request order, among items no record claims)
- * is adopted; any other goes back to `uploaded` (its token was never consumed) or to a new upload.
+ * Settles items whose creation is uncertain by looking at what their album holds: an item already
+ * there (matched by file name, in request order, among media items no record claims) is adopted.
+ * For the others, `missing` says what they mean: after a stop, the batch was never carried out
+ * (the token was not consumed, so it is sent again while fresh); after a code 6, Google holds the
+ * bytes as an item of the library this app cannot see (§C10), so it ends skipped with that reason.
  */
-export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
-  const creating = await itemsIn(ctx.db, ctx.jobId, 'creating');
-  if (creating.length === 0) return;
+async function settleCreating(
+  ctx: CommitContext,
+  creating: ItemRecord[],
+  missing: 'not-created' | 'already-in-library',
+): Promise<void> {
   // Media items some record already owns (this job's, or an earlier job's for this account).
   const claimed = new Set<string>();
   const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
@@ -311,6 +319,14 @@ export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
           },
           album.googleAlbumId!,
         );
+      } else if (missing === 'already-in-library') {
+        const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
+          ...it,
+          state: 'skipped',
+          reasonKind: 'google-already-in-library',
+          reason: 'Google Photos already holds these exact bytes as an item this extension did not create',
+        }));
+        ctx.onItemFinal(after);
       } else if (ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
         await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
           ...it,
@@ -324,6 +340,8 @@ export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
   }
 }
 
-export function isJobLevel(error: unknown): error is MigrationError {
-  return isMigrationError(error) && error.scope === 'job';
+/** Settles items a stop caught between a batchCreate request and its recorded result (§C8). */
+export async function reconcileInterrupted(ctx: CommitContext): Promise<void> {
+  const creating = await itemsIn(ctx.db, ctx.jobId, 'creating');
+  if (creating.length > 0) await settleCreating(ctx, creating, 'not-created');
 }

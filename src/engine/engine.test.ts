@@ -353,6 +353,22 @@ describe('items that fail', () => {
   });
 });
 
+describe('already in Google Photos', () => {
+  it('skips, with the reason, an item Google says it already holds as an item of another app', async () => {
+    const library = seedLibrary();
+    rig.dest.inLibraryElsewhere.add(library[0]!.item.sha1);
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect((await engine.receipt()).find((r) => r.xiaomiId === library[0]!.item.id)).toMatchObject({
+      state: 'skipped',
+      reasonKind: 'google-already-in-library',
+    });
+    expect(rig.dest.items).toHaveLength(4);
+  });
+});
+
 describe('waiting and resuming', () => {
   it('waits for the quota day after a daily-quota error and goes on by itself after it', async () => {
     seedLibrary();

@@ -12,6 +12,7 @@ const SKIP_KINDS: ReadonlySet<ErrorKind> = new Set([
   'photo-too-large',
   'video-too-large',
   'google-rejected-media',
+  'google-already-in-library',
 ]);
 
 /** A mismatch may be corruption in transit, so it is tried again before the item fails (issue #3). */

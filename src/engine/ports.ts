@@ -54,7 +54,9 @@ export type BatchItemResult =
   | { uploadToken: string; kind: 'created'; mediaItemId: string; productUrl?: string }
   /** Google refused the item for good (code 3 …); `message` is Google's own words. */
   | { uploadToken: string; kind: 'rejected'; message: string }
-  /** Try again with a fresh upload (code 13, missing result, code 6 without an id …). */
+  /** Google already holds these bytes (code 6) and names no item: look for it in the album. */
+  | { uploadToken: string; kind: 'exists'; message: string }
+  /** Try again with a fresh upload (code 13, an unknown code, a missing result). */
   | { uploadToken: string; kind: 'retry'; message: string };
 
 export interface AppMediaItem {

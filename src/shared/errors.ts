@@ -37,6 +37,8 @@ export const ERROR_KINDS = {
   'video-too-large': 'item',
   'google-rejected-media': 'item',
   'google-album-missing': 'item',
+  /** Google holds these bytes already (code 6) as an item this app cannot see (google-photos-api.md §C10). */
+  'google-already-in-library': 'item',
   'unexpected-response': 'item',
 } as const satisfies Record<string, 'job' | 'retry' | 'item'>;
 

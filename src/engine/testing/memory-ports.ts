@@ -164,6 +164,8 @@ export class MemoryDestination implements DestinationPort {
   loseNextBatchResponse = false;
   /** Cuts the next chunk: Google keeps nothing of it, and the call rejects. */
   cutNextChunk = false;
+  /** SHA-1s the person's library already holds from elsewhere: batchCreate answers code 6. */
+  readonly inLibraryElsewhere = new Set<string>();
 
   constructor(options: { rawUploadLimit?: number; chunkSize?: number } = {}) {
     this.rawUploadLimit = options.rawUploadLimit ?? 5000;
@@ -253,6 +255,10 @@ export class MemoryDestination implements DestinationPort {
     for (const entry of entries) {
       const token = this.tokens.get(entry.uploadToken)!;
       token.consumed = true;
+      if (this.inLibraryElsewhere.has(sha1Hex(token.bytes))) {
+        results.push({ uploadToken: entry.uploadToken, kind: 'exists', message: 'EXISTS: …' });
+        continue;
+      }
       const id = `media-${this.nextId++}`;
       this.items.push({ id, filename: entry.fileName, sha1: sha1Hex(token.bytes) });
       album.itemIds.push(id);
