@@ -1,0 +1,192 @@
+/**
+ * Tiny synthetic media files for tests: structurally valid enough for content sniffing and metadata
+ * reading (headers, EXIF, movie boxes), not decodable pictures. `salt` makes otherwise equal files
+ * differ, so each fixture has its own SHA-1.
+ */
+
+type TiffEntry = { tag: number; ascii: string } | { tag: number; long: number };
+
+/** A big-endian TIFF structure with IFD0 and, when given, an EXIF sub-IFD. */
+function tiffBlock(ifd0: TiffEntry[], exif: TiffEntry[]): Buffer {
+  const ifdSize = (count: number) => 2 + count * 12 + 4;
+  const ifd0Entries = exif.length > 0 ? [...ifd0, { tag: 0x8769, long: 0 }] : ifd0;
+  const ifd0Offset = 8;
+  const exifOffset = ifd0Offset + ifdSize(ifd0Entries.length);
+  let dataOffset = exifOffset + (exif.length > 0 ? ifdSize(exif.length) : 0);
+  const data: Buffer[] = [];
+
+  const writeIfd = (entries: TiffEntry[]): Buffer => {
+    const ifd = Buffer.alloc(ifdSize(entries.length));
+    ifd.writeUInt16BE(entries.length, 0);
+    entries.forEach((entry, i) => {
+      const at = 2 + i * 12;
+      ifd.writeUInt16BE(entry.tag, at);
+      if ('long' in entry) {
+        ifd.writeUInt16BE(4, at + 2);
+        ifd.writeUInt32BE(1, at + 4);
+        ifd.writeUInt32BE(entry.tag === 0x8769 ? exifOffset : entry.long, at + 8);
+        return;
+      }
+      const text = Buffer.from(`${entry.ascii}\0`, 'latin1');
+      ifd.writeUInt16BE(2, at + 2);
+      ifd.writeUInt32BE(text.length, at + 4);
+      if (text.length <= 4) {
+        text.copy(ifd, at + 8);
+      } else {
+        ifd.writeUInt32BE(dataOffset, at + 8);
+        data.push(text);
+        dataOffset += text.length;
+      }
+    });
+    return ifd;
+  };
+
+  const header = Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, ifd0Offset]);
+  const ifd0Block = writeIfd(ifd0Entries);
+  const exifBlock = exif.length > 0 ? writeIfd(exif) : Buffer.alloc(0);
+  return Buffer.concat([header, ifd0Block, exifBlock, ...data]);
+}
+
+export interface ExifFields {
+  /** "YYYY:MM:DD HH:MM:SS" */
+  dateTimeOriginal?: string;
+  /** "+08:00" */
+  offsetTimeOriginal?: string;
+  make?: string;
+  model?: string;
+}
+
+function exifTiff(fields: ExifFields): Buffer {
+  const ifd0: TiffEntry[] = [];
+  if (fields.make) ifd0.push({ tag: 0x010f, ascii: fields.make });
+  if (fields.model) ifd0.push({ tag: 0x0110, ascii: fields.model });
+  const exif: TiffEntry[] = [];
+  if (fields.dateTimeOriginal) exif.push({ tag: 0x9003, ascii: fields.dateTimeOriginal });
+  if (fields.offsetTimeOriginal) exif.push({ tag: 0x9011, ascii: fields.offsetTimeOriginal });
+  return tiffBlock(ifd0, exif);
+}
+
+function jpegSegment(marker: number, payload: Buffer): Buffer {
+  const head = Buffer.from([0xff, marker, 0, 0]);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
+}
+
+export interface JpegOptions {
+  width?: number;
+  height?: number;
+  exif?: ExifFields;
+  salt?: string;
+}
+
+export function jpegFile({ width = 4032, height = 3024, exif, salt = '' }: JpegOptions = {}): Buffer {
+  const sof = Buffer.from([8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  sof.writeUInt16BE(height, 1);
+  sof.writeUInt16BE(width, 3);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    ...(exif ? [jpegSegment(0xe1, Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifTiff(exif)]))] : []),
+    jpegSegment(0xfe, Buffer.from(`fake jpeg ${salt}`)),
+    jpegSegment(0xc0, sof),
+    jpegSegment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])),
+    Buffer.from([0x12, 0x34, 0x56, 0xff, 0xd9]),
+  ]);
+}
+
+export function pngFile({ width = 640, height = 480, salt = '' } = {}): Buffer {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'latin1');
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  ihdr.set([8, 2, 0, 0, 0], 16);
+  const text = Buffer.from(`tEXtComment\0${salt}`, 'latin1');
+  const textChunk = Buffer.concat([Buffer.alloc(4), text, Buffer.alloc(4)]);
+  textChunk.writeUInt32BE(text.length - 4, 0);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr, textChunk]);
+}
+
+/** An ISO-BMFF box; `size` is filled in. */
+export function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length + 8, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+function fileTypeBox(major: string, compatible: string[]): Buffer {
+  return box(
+    'ftyp',
+    Buffer.from(major, 'latin1'),
+    Buffer.alloc(4),
+    Buffer.from(compatible.join(''), 'latin1'),
+  );
+}
+
+const QUICKTIME_EPOCH_OFFSET_S = 2_082_844_800;
+
+function movieHeader(createdAt: Date | undefined, version: 0 | 1): Buffer {
+  const seconds = createdAt ? Math.floor(createdAt.getTime() / 1000) + QUICKTIME_EPOCH_OFFSET_S : 0;
+  if (version === 1) {
+    const payload = Buffer.alloc(112);
+    payload[0] = 1;
+    payload.writeBigUInt64BE(BigInt(seconds), 4);
+    payload.writeBigUInt64BE(BigInt(seconds), 12);
+    payload.writeUInt32BE(1000, 20);
+    return box('mvhd', payload);
+  }
+  const payload = Buffer.alloc(100);
+  payload.writeUInt32BE(seconds, 4);
+  payload.writeUInt32BE(seconds, 8);
+  payload.writeUInt32BE(1000, 12);
+  return box('mvhd', payload);
+}
+
+function trackHeader(width: number, height: number): Buffer {
+  const payload = Buffer.alloc(84);
+  payload.writeUInt32BE(1, 12);
+  payload.writeUInt32BE(width * 65536, 76);
+  payload.writeUInt32BE(height * 65536, 80);
+  return box('tkhd', payload);
+}
+
+export interface MovieOptions {
+  /** ftyp major brand: 'isom' (MP4), 'qt  ' (MOV), '3gp4' … ; null writes no ftyp (old MOV). */
+  brand?: string | null;
+  createdAt?: Date;
+  mvhdVersion?: 0 | 1;
+  width?: number;
+  height?: number;
+  /** Put `moov` after `mdat`, as cameras writing on the fly do. */
+  moovLast?: boolean;
+  salt?: string;
+}
+
+export function movieFile({
+  brand = 'isom',
+  createdAt,
+  mvhdVersion = 0,
+  width = 1920,
+  height = 1080,
+  moovLast = false,
+  salt = '',
+}: MovieOptions = {}): Buffer {
+  const moov = box('moov', movieHeader(createdAt, mvhdVersion), box('trak', trackHeader(width, height)));
+  const mdat = box('mdat', Buffer.from(`fake movie data ${salt}`));
+  const ftyp = brand === null ? [] : [fileTypeBox(brand, [brand, 'mp41'])];
+  return Buffer.concat([...ftyp, ...(moovLast ? [mdat, moov] : [moov, mdat])]);
+}
+
+export function heicFile({ width = 4000, height = 3000, exif, salt = '' }: JpegOptions = {}): Buffer {
+  const ispe = (w: number, h: number) => {
+    const payload = Buffer.alloc(12);
+    payload.writeUInt32BE(w, 4);
+    payload.writeUInt32BE(h, 8);
+    return box('ispe', payload);
+  };
+  const meta = box('meta', Buffer.alloc(4), box('iprp', box('ipco', ispe(320, 240), ispe(width, height))));
+  const exifItem = exif ? [Buffer.from([0, 0, 0, 6]), Buffer.from('Exif\0\0', 'latin1'), exifTiff(exif)] : [];
+  const mdat = box('mdat', ...exifItem, Buffer.from(`fake heic data ${salt}`));
+  return Buffer.concat([fileTypeBox('heic', ['mif1', 'heic']), meta, mdat]);
+}
