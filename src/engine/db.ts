@@ -93,6 +93,8 @@ export interface ItemRecord extends SourceItem {
   reasonKind?: ErrorKind;
   reason?: string;
   uploadedSha1?: string;
+  /** What the capture-date repair wrote into the file, when it changed it. */
+  captureDateChange?: string;
   updatedAt: number;
 }
 

@@ -1,5 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { repairCaptureDate } from '../fidelity/repair.ts';
+import { baseJpeg } from '../fidelity/test-support.ts';
 import type { Clock } from '../shared/clock.ts';
 import { MigrationError } from '../shared/errors.ts';
 import { DEFAULT_SETTINGS } from '../shared/messages.ts';
@@ -7,7 +9,7 @@ import type { SourceItem } from '../shared/model.ts';
 import { type EngineDb, openEngineDb } from './db.ts';
 import { Engine } from './engine.ts';
 import type { DestinationPort } from './ports.ts';
-import { MemoryDestination, MemorySource, makeItem } from './testing/memory-ports.ts';
+import { MemoryDestination, MemorySource, makeItem, sha1Hex } from './testing/memory-ports.ts';
 
 let dbCount = 0;
 
@@ -53,6 +55,7 @@ beforeEach(async () => {
     engine(destination = dest) {
       let ids = 0;
       return new Engine({
+        repairCaptureDate: (bytes, item) => repairCaptureDate(bytes, item, { enabled: true }),
         db: rig.db,
         source: rig.source,
         destination,
@@ -350,6 +353,21 @@ describe('items that fail', () => {
     expect(
       (await engine.albums(job!.id)).find((a) => a.xiaomiAlbumId === '31415926535897932')?.verified,
     ).toBe(true);
+  });
+});
+
+describe('capture dates', () => {
+  it('writes a missing capture date into a JPEG after verifying it, and the receipt says so', async () => {
+    const bytes = baseJpeg();
+    const item = { ...makeItem('24886749771200021', '1', bytes.length).item, sha1: sha1Hex(bytes) };
+    rig.source.addAlbum({ id: '1', name: 'Camera', mediaCount: 0, lastUpdateTime: 0 }, [{ item, bytes }]);
+    const engine = rig.engine();
+    await startAll(engine);
+    await runToEnd(engine);
+    const [row] = await engine.receipt();
+    expect(row).toMatchObject({ state: 'done', sha1: item.sha1, captureDateChange: 'exif-date-written' });
+    expect(row?.uploadedSha1).not.toBe(item.sha1);
+    expect(rig.dest.items[0]?.sha1).toBe(row?.uploadedSha1);
   });
 });
 

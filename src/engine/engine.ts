@@ -23,7 +23,7 @@ import { newAlbumRecord, type PlanContext, planJob } from './plan.ts';
 import { backoffMs, NETWORK_DOWN_AFTER, outcomeFor, TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort, SourcePort } from './ports.ts';
 import { receiptRows } from './receipt.ts';
-import { transferItem } from './transfer.ts';
+import { type TransferContext, transferItem } from './transfer.ts';
 import { verifyJob } from './verify.ts';
 
 const ACTIVE_JOB_KEY = 'activeJobId';
@@ -50,6 +50,8 @@ export interface EngineDeps {
   onChange(): void;
   /** The job finished, or needs the person. */
   onAttention(job: JobRecord): void;
+  /** Writes a missing capture date into a verified small file (src/fidelity), if the person wants it. */
+  repairCaptureDate?: TransferContext['repairCaptureDate'];
   /** Held while work is in flight: keeps the service worker alive (chromium-e2e.md §5). */
   keepAlive: { hold(): () => void };
 }
@@ -64,6 +66,7 @@ export class Engine {
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
   private lastKeepAlive = 0;
   private readonly sentBytes: { at: number; bytes: number }[] = [];
+  private repairCaptureDate: TransferContext['repairCaptureDate'];
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -252,6 +255,7 @@ export class Engine {
     const release = this.deps.keepAlive.hold();
     const settings = await this.deps.settings();
     this.limit = new AdaptiveLimit(settings.maxConcurrentTransfers);
+    this.repairCaptureDate = settings.repairCaptureDates ? this.deps.repairCaptureDate : undefined;
     const commit = this.commitContext(job);
     try {
       if (job.status === 'planning') {
@@ -439,6 +443,7 @@ export class Engine {
               this.sentBytes.push({ at: this.deps.clock.now(), bytes });
               this.deps.onChange();
             },
+            repairCaptureDate: this.repairCaptureDate,
           },
           item,
           signal,

@@ -23,6 +23,7 @@ export async function receiptRows(db: EngineDb, jobId: string): Promise<ReceiptR
       reasonKind: item.reasonKind,
       reason: item.reason,
       uploadedSha1: item.uploadedSha1,
+      captureDateChange: item.captureDateChange,
     }));
 }
 
@@ -40,6 +41,7 @@ const CSV_COLUMNS: (keyof ReceiptRow)[] = [
   'reasonKind',
   'reason',
   'uploadedSha1',
+  'captureDateChange',
 ];
 
 function csvCell(value: unknown): string {

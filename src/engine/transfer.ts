@@ -20,6 +20,31 @@ export interface TransferContext {
   clock: Clock;
   /** Called with every byte count Google acknowledged, for the rate shown to the person. */
   onBytesSent(bytes: number): void;
+  /**
+   * Writes a missing capture date into a verified small file (src/fidelity), or leaves it
+   * unchanged (undefined). Absent when the person switched the repair off.
+   */
+  repairCaptureDate?(
+    verified: Uint8Array,
+    item: ItemRecord,
+  ): { bytes: Uint8Array; sha1: string; change: string } | undefined;
+}
+
+interface Uploaded {
+  uploadToken: string;
+  /** Set when the bytes sent differ from Xiaomi's (capture-date repair). */
+  uploadedSha1?: string;
+  change?: string;
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const whole = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.byteLength;
+  }
+  return whole;
 }
 
 function metaOf(item: ItemRecord): UploadMeta {
@@ -78,7 +103,7 @@ function truncated(item: ItemRecord, at: number): MigrationError {
   );
 }
 
-async function transferRaw(ctx: TransferContext, item: ItemRecord, signal: AbortSignal): Promise<string> {
+async function transferRaw(ctx: TransferContext, item: ItemRecord, signal: AbortSignal): Promise<Uploaded> {
   const download = await ctx.source.openDownload(item, { offset: 0, signal });
   const reader = new ExactReader(download.stream.getReader());
   const hash = await createResumableSha1();
@@ -87,9 +112,16 @@ async function transferRaw(ctx: TransferContext, item: ItemRecord, signal: Abort
   for (const part of parts) hash.update(part);
   await download.cancel();
   checkDigest(item, hash);
-  const token = await ctx.destination.uploadRaw(metaOf(item), new Blob(parts as BlobPart[]));
+  const repaired = ctx.repairCaptureDate?.(concat(parts, item.size), item);
+  if (repaired) {
+    const meta = { ...metaOf(item), size: repaired.bytes.byteLength, sha1: repaired.sha1 };
+    const uploadToken = await ctx.destination.uploadRaw(meta, new Blob([repaired.bytes as BlobPart]));
+    ctx.onBytesSent(repaired.bytes.byteLength);
+    return { uploadToken, uploadedSha1: repaired.sha1, change: repaired.change };
+  }
+  const uploadToken = await ctx.destination.uploadRaw(metaOf(item), new Blob(parts as BlobPart[]));
   ctx.onBytesSent(item.size);
-  return token;
+  return { uploadToken };
 }
 
 interface ResumePoint {
@@ -121,7 +153,7 @@ async function transferResumable(
   ctx: TransferContext,
   item: ItemRecord,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<Uploaded> {
   const { upload, received } = (await resumePoint(ctx, item)) ?? (await startFresh(ctx, item));
   const hash = await createResumableSha1(upload.offset > 0 ? upload.hashState : undefined);
   const download = await ctx.source.openDownload(item, { offset: upload.offset, signal });
@@ -153,7 +185,7 @@ async function transferResumable(
         metaOf(item),
       );
       ctx.onBytesSent(length);
-      if (result.kind === 'final') return result.uploadToken;
+      if (result.kind === 'final') return { uploadToken: result.uploadToken };
       if (result.received !== offset + length) {
         throw new MigrationError(
           'google-upload-session-lost',
@@ -181,7 +213,7 @@ export async function transferItem(
   if (item.state === 'planned') {
     item = await updateItem(ctx.db, item.jobId, item.id, (it) => ({ ...it, state: 'transferring' }));
   }
-  const uploadToken =
+  const uploaded =
     item.size <= ctx.destination.rawUploadLimit
       ? await transferRaw(ctx, item, signal)
       : await transferResumable(ctx, item, signal);
@@ -190,7 +222,9 @@ export async function transferItem(
     ...it,
     state: 'uploaded',
     upload: undefined,
-    uploadToken,
+    uploadToken: uploaded.uploadToken,
     tokenAt,
+    uploadedSha1: uploaded.uploadedSha1,
+    captureDateChange: uploaded.change,
   }));
 }

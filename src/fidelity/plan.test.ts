@@ -20,7 +20,6 @@ const video = (
 ): FidelityPlanItem => ({
   ...photo(fileName, mimeType, extra),
   type: 'video',
-  ...extra,
 });
 
 describe('fidelityFor', () => {

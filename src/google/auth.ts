@@ -64,6 +64,8 @@ export interface GoogleAuthDeps {
   defaultClientId: string;
   /** Renew this long before the token expires. */
   renewBeforeMs: number;
+  /** [0, 1) for back-off jitter after a tokeninfo 5xx. */
+  random?: () => number;
 }
 
 interface TokenInfo {
@@ -105,9 +107,10 @@ export class GoogleAuth implements AccessTokens {
   private token: StoredToken | null | undefined;
   private renewal: Promise<StoredToken> | undefined;
   /** tokeninfo is not a Photos call, so its 5xx back-off is kept apart. */
-  private readonly tokenInfoDelays = new RetryDelays();
+  private readonly tokenInfoDelays: RetryDelays;
 
   constructor(private readonly deps: GoogleAuthDeps) {
+    this.tokenInfoDelays = new RetryDelays(deps.random);
     // The options page may sign in or out in its own context; follow it.
     deps.platform.session.watch<StoredToken>(SESSION_KEY, (value) => {
       this.token = value ?? null;

@@ -12,11 +12,11 @@ import { PhotosHttp } from './http.ts';
 import { MediaItems } from './media-items.ts';
 import { type UploadOptions, Uploads } from './uploads.ts';
 
-export type { AppAlbum } from './albums.ts';
+export type { Albums, AppAlbum } from './albums.ts';
 export { MAX_ALBUM_ADD_ITEMS } from './albums.ts';
-export type { GoogleAccount, SignInStatus } from './auth.ts';
+export type { GoogleAccount, GoogleAuth, SignInStatus } from './auth.ts';
 export { isValidClientId } from './client-id.ts';
-export type { AppMediaItem, BatchCreateResult, NewMediaItem } from './media-items.ts';
+export type { AppMediaItem, BatchCreateResult, MediaItems, NewMediaItem } from './media-items.ts';
 export { MAX_BATCH_ITEMS } from './media-items.ts';
 export { albumTitle } from './names.ts';
 export { REQUIRED_SCOPES } from './oauth.ts';
@@ -92,6 +92,7 @@ export function createGooglePhotos(deps: GooglePhotosDeps): GooglePhotos {
     getClientId: deps.getClientId,
     defaultClientId: options.defaultClientId,
     renewBeforeMs: options.renewBeforeMs,
+    random: deps.random,
   });
   const http = new PhotosHttp({
     fetch: deps.fetch,

@@ -1,16 +1,11 @@
 /** Settings: the person's own Google OAuth client (with the steps to make one) and how the transfer behaves. */
 import { useEffect, useState } from 'preact/hooks';
+import { REQUIRED_SCOPES } from '../google/oauth.ts';
 import type { GoogleAccountView, Settings } from '../shared/messages.ts';
 import { ErrorText, Loading } from '../ui/components.tsx';
 import { useAction, useApi, useSnapshot } from '../ui/hooks.ts';
 import { type MessageKey, t } from '../ui/i18n.ts';
-import {
-  CONCURRENCY_RANGE,
-  checkClientId,
-  PHOTOS_SCOPES,
-  parseConcurrency,
-  redirectUrlFor,
-} from './options-view.ts';
+import { CONCURRENCY_RANGE, checkClientId, parseConcurrency, redirectUrlFor } from './options-view.ts';
 
 function accountStatus(google: GoogleAccountView): string {
   if (google.state === 'no-client-id') return t('googleStatusNoClient');
@@ -86,7 +81,7 @@ function SetupSteps({ redirectUrl }: { redirectUrl: string }) {
           <p>{t(step.text)}</p>
           {step.title === 'helpScopesTitle' && (
             <ul class="scopes">
-              {PHOTOS_SCOPES.map((scope) => (
+              {REQUIRED_SCOPES.map((scope) => (
                 <li key={scope}>
                   <code>{scope}</code>
                 </li>

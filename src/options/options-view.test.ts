@@ -27,7 +27,10 @@ describe('the client id field', () => {
 describe('the redirect URL to register', () => {
   it('is the background’s when it has one', () => {
     expect(
-      redirectUrlFor({ state: 'signed-out', clientId: 'x', redirectUrl: 'https://abc.chromiumapp.org/' }, 'other'),
+      redirectUrlFor(
+        { state: 'signed-out', clientId: 'x', redirectUrl: 'https://abc.chromiumapp.org/' },
+        'other',
+      ),
     ).toBe('https://abc.chromiumapp.org/');
   });
 

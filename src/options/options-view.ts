@@ -1,15 +1,13 @@
-/** The settings form's rules: what a Google client id looks like, where Google must send the person back, limits. */
+/** The settings form's rules: which client ids it takes, where Google must send the person back, limits. */
+import { isValidClientId } from '../google/client-id.ts';
 import type { GoogleAccountView } from '../shared/messages.ts';
-
-/** The shape of a Web application OAuth client id from the Google Cloud console. */
-export const CLIENT_ID_PATTERN = /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/;
 
 export type ClientIdCheck = { ok: true; clientId: string } | { ok: false };
 
 /** Accepts a pasted id with stray spaces; an empty field is valid and means "use the built-in id". */
 export function checkClientId(input: string): ClientIdCheck {
   const clientId = input.trim();
-  return clientId === '' || CLIENT_ID_PATTERN.test(clientId) ? { ok: true, clientId } : { ok: false };
+  return clientId === '' || isValidClientId(clientId) ? { ok: true, clientId } : { ok: false };
 }
 
 /** The address to register in the OAuth client: the background's, or the one Chrome derives from the extension id. */
@@ -25,10 +23,3 @@ export function parseConcurrency(input: string): number | undefined {
   const value = Number(input);
   return value >= CONCURRENCY_RANGE.min && value <= CONCURRENCY_RANGE.max ? value : undefined;
 }
-
-/** The scopes the consent screen must list (google-photos-api.md A3). */
-export const PHOTOS_SCOPES = [
-  'https://www.googleapis.com/auth/photoslibrary.appendonly',
-  'https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata',
-  'https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata',
-] as const;

@@ -5,7 +5,7 @@ import type { SourceAlbum } from '../shared/model.ts';
 import { albumName } from '../ui/albums.ts';
 import { ErrorText, Loading } from '../ui/components.tsx';
 import { formatBytes, formatCount, formatItems } from '../ui/format.ts';
-import { useAction, useApi } from '../ui/hooks.ts';
+import { useAction, useApi, useJobCommand } from '../ui/hooks.ts';
 import { plural, t } from '../ui/i18n.ts';
 import { type SelectionSummary, summarizeSelection } from './popup-view.ts';
 
@@ -39,7 +39,7 @@ export function AlbumPicker({ google }: { google: GoogleAccountView }) {
   const [albums, setAlbums] = useState<SourceAlbum[]>();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const load = useAction(async () => setAlbums(await api.listAlbums()));
-  const start = useAction(() => api.startJob([...selected]));
+  const start = useJobCommand(() => api.startJob([...selected]));
   useEffect(() => load.run(), [load.run]);
 
   const account =

@@ -1,5 +1,5 @@
 /** A migration under way, stopped, or finished. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AlbumProgress, GoogleAccountView, JobView, PauseInfo } from '../shared/messages.ts';
 import { albumName } from '../ui/albums.ts';
 import { AlbumChecks, ErrorText, ProblemNotice } from '../ui/components.tsx';
@@ -11,7 +11,7 @@ import {
   formatPercent,
   formatRate,
 } from '../ui/format.ts';
-import { useAction, useApi } from '../ui/hooks.ts';
+import { useAction, useApi, useJobCommand } from '../ui/hooks.ts';
 import { t } from '../ui/i18n.ts';
 import { describeProblem } from '../ui/problems.ts';
 import { albumCheck, isVerified } from '../ui/verification.ts';
@@ -94,12 +94,12 @@ function ReportButton() {
 /** Cancelling cannot be undone, so it asks first and says what is kept. */
 function CancelJob() {
   const api = useApi();
-  const cancel = useAction(() => api.cancelJob());
+  const cancel = useJobCommand(() => api.cancelJob());
   const [asking, setAsking] = useState(false);
   const keepGoing = useRef<HTMLButtonElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     // The button that had focus disappears: keep keyboard users where the choice is.
     if (asking) keepGoing.current?.focus();
     else if (wasAsking.current) cancelButton.current?.focus();
@@ -145,7 +145,7 @@ function CancelJob() {
 
 export function RunningScreen({ job }: { job: JobView }) {
   const api = useApi();
-  const pause = useAction(() => api.pauseJob());
+  const pause = useJobCommand(() => api.pauseJob());
   const timeLeft =
     job.etaSeconds === undefined ? t('etaUnknown') : t('etaLeft', formatDuration(job.etaSeconds));
   return (
@@ -180,7 +180,7 @@ function PauseActionButton({
   onSignedIn(google: GoogleAccountView): void;
 }) {
   const api = useApi();
-  const resume = useAction(() => api.resumeJob());
+  const resume = useJobCommand(() => api.resumeJob());
   const openXiaomi = useAction(() => api.openXiaomi());
   const openOptions = useAction(() => api.openOptions());
   switch (action) {
@@ -251,7 +251,7 @@ export function StoppedScreen({
 
 export function FinishedScreen({ job, onNewMigration }: { job: JobView; onNewMigration(): void }) {
   const api = useApi();
-  const retry = useAction(() => api.retryFailed());
+  const retry = useJobCommand(() => api.retryFailed());
   const allVerified = job.albums.every((album) => isVerified(albumCheck(album)));
   const cancelled = job.status === 'cancelled';
   return (

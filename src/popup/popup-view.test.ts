@@ -59,7 +59,12 @@ describe('a selection of albums', () => {
 
   it('adds up albums, items and bytes', () => {
     const summary = summarizeSelection(SAMPLE_ALBUMS, ids('2', '12345678901234568'));
-    expect(summary).toMatchObject({ albums: 2, items: 1_421, bytes: 0.9 * 1024 ** 3 + 4_200_000, bytesComplete: true });
+    expect(summary).toMatchObject({
+      albums: 2,
+      items: 1_421,
+      bytes: 0.9 * 1024 ** 3 + 4_200_000,
+      bytesComplete: true,
+    });
     expect(summary.allSelected).toBe(false);
   });
 
@@ -73,7 +78,13 @@ describe('a selection of albums', () => {
   });
 
   it('warns above Google’s free 15 GB, not at it', () => {
-    const album = (totalSize: number): SourceAlbum => ({ id: 'a', name: 'A', mediaCount: 1, totalSize, lastUpdateTime: 0 });
+    const album = (totalSize: number): SourceAlbum => ({
+      id: 'a',
+      name: 'A',
+      mediaCount: 1,
+      totalSize,
+      lastUpdateTime: 0,
+    });
     expect(summarizeSelection([album(FREE_GOOGLE_STORAGE_BYTES)], ids('a')).overFreeStorage).toBe(false);
     expect(summarizeSelection([album(FREE_GOOGLE_STORAGE_BYTES + 1)], ids('a')).overFreeStorage).toBe(true);
   });
@@ -90,9 +101,21 @@ describe('a selection of albums', () => {
 describe('job progress', () => {
   it('counts moved, skipped and failed items as finished', () => {
     const progress = jobProgress(
-      sampleJob({ totals: { items: 100, bytes: 1000 }, done: { items: 40, bytes: 500 }, skipped: 5, failed: 5 }),
+      sampleJob({
+        totals: { items: 100, bytes: 1000 },
+        done: { items: 40, bytes: 500 },
+        skipped: 5,
+        failed: 5,
+      }),
     );
-    expect(progress).toEqual({ finished: 50, total: 100, fraction: 0.5, bytesDone: 500, bytesTotal: 1000, counting: false });
+    expect(progress).toEqual({
+      finished: 50,
+      total: 100,
+      fraction: 0.5,
+      bytesDone: 500,
+      bytesTotal: 1000,
+      counting: false,
+    });
   });
 
   it('has no fraction while the albums are still being counted', () => {

@@ -6,7 +6,7 @@ import type { JobView, ReceiptRow } from '../shared/messages.ts';
 import { albumName } from '../ui/albums.ts';
 import { AlbumChecks, ErrorText, Loading } from '../ui/components.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../ui/format.ts';
-import { useAction, useApi, useSnapshot } from '../ui/hooks.ts';
+import { useAction, useApi, useJobCommand, useSnapshot } from '../ui/hooks.ts';
 import { errorKey, type MessageKey, t } from '../ui/i18n.ts';
 import { downloadText } from './download.ts';
 import {
@@ -211,7 +211,7 @@ export function Report() {
   const [filter, setFilter] = useState<ReceiptFilter>({});
   const [page, setPage] = useState(0);
   const load = useAction(async () => setRows(await api.receipt()));
-  const retry = useAction(async () => {
+  const retry = useJobCommand(async () => {
     await api.retryFailed();
     setRows(await api.receipt());
   });
@@ -284,8 +284,8 @@ export function Report() {
                     formatCount(shown.length),
                   )}
             </p>
-            {current.rows.length > 0 && <ReceiptTable rows={current.rows} names={names} />}
             <Pager index={current.index} count={current.count} onGo={setPage} />
+            {current.rows.length > 0 && <ReceiptTable rows={current.rows} names={names} />}
           </>
         )}
       </section>

@@ -37,9 +37,9 @@ const ids = (rows: ReceiptRow[]) => rows.map((r) => r.xiaomiId);
 
 describe('receipt rows', () => {
   it('group every in-between state as not finished', () => {
-    expect(['planned', 'transferring', 'uploaded', 'creating', 'created'].map((s) => rowGroup(s as 'planned'))).toEqual(
-      Array(5).fill('open'),
-    );
+    expect(
+      ['planned', 'transferring', 'uploaded', 'creating', 'created'].map((s) => rowGroup(s as 'planned')),
+    ).toEqual(Array(5).fill('open'));
     expect(groupCounts(ROWS)).toEqual({ done: 1, skipped: 2, failed: 1, open: 1 });
   });
 
@@ -76,6 +76,8 @@ describe('pages of the receipt', () => {
 
 describe('exported files', () => {
   it('are named by the local date', () => {
-    expect(receiptFileName('csv', new Date(2026, 0, 5, 23, 59))).toBe('mi-to-google-photos-receipt-2026-01-05.csv');
+    expect(receiptFileName('csv', new Date(2026, 0, 5, 23, 59))).toBe(
+      'mi-to-google-photos-receipt-2026-01-05.csv',
+    );
   });
 });

@@ -80,9 +80,14 @@ export function isMigrationError(e: unknown): e is MigrationError {
   return e instanceof MigrationError;
 }
 
-/** A network failure (fetch rejected, connection reset, body cut short) as a retryable error. */
+/**
+ * An error that is not ours: fetch rejects with a TypeError when the connection fails or is cut
+ * (and streams with a TypeError or a DOMException when the body is cut), which is worth retrying;
+ * anything else is a fault in our own code or data, reported as such rather than retried forever.
+ */
 export function asNetworkError(e: unknown): MigrationError {
   if (isMigrationError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new MigrationError('network-error', message);
+  const network = e instanceof TypeError || (e instanceof DOMException && e.name !== 'AbortError');
+  return new MigrationError(network ? 'network-error' : 'unexpected-response', message);
 }

@@ -109,6 +109,8 @@ export interface ReceiptRow {
   reason?: string;
   /** Set when the uploaded bytes differ from Xiaomi's (capture-date repair). */
   uploadedSha1?: string;
+  /** What was written into the file: 'exif-date-written' or 'mp4-times-written'. */
+  captureDateChange?: string;
 }
 
 /** Calls a page may make. Errors reject with a message already in the user's language. */

@@ -68,7 +68,11 @@ afterEach(() => {
 });
 
 function connect(world: ReturnType<typeof fakeWorld>) {
-  const connector = connectOverPorts(() => world.openPort(), { firstDelayMs: 1, maxDelayMs: 4, healthyAfterMs: 1000 });
+  const connector = connectOverPorts(() => world.openPort(), {
+    firstDelayMs: 1,
+    maxDelayMs: 4,
+    healthyAfterMs: 1000,
+  });
   connectors.push(connector);
   const events: UiEvent[] = [];
   connector.subscribe((event) => events.push(event));
@@ -91,7 +95,10 @@ describe('the extension connector', () => {
     const world = fakeWorld();
     const { connector, events } = connect(world);
     await connector.api.snapshot();
-    const pushed: BackgroundToUiEvent = { type: 'snapshot', snapshot: { google: { state: 'no-client-id' }, job: undefined } };
+    const pushed: BackgroundToUiEvent = {
+      type: 'snapshot',
+      snapshot: { google: { state: 'no-client-id' }, job: undefined },
+    };
     world.pairs[0]?.worker.postMessage(pushed);
     await until(() => events.length === 1);
     expect(events).toEqual([{ type: 'snapshot', snapshot: { google: { state: 'no-client-id' } } }]);

@@ -55,3 +55,16 @@ export function useAction<A extends unknown[]>(perform: (...args: A) => Promise<
   }, []);
   return { run, busy, error };
 }
+
+/**
+ * A call that changes the job (start, pause, resume, cancel, retry): once it returns, the page
+ * reads the snapshot again instead of relying on the push alone, so a second press cannot land
+ * on a screen that is already out of date.
+ */
+export function useJobCommand<A extends unknown[]>(perform: (...args: A) => Promise<unknown>): Action<A> {
+  const { store } = useServices();
+  return useAction(async (...args: A) => {
+    await perform(...args);
+    await store.reload();
+  });
+}

@@ -25,31 +25,42 @@ describe('the locale files', () => {
     expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it.each(Object.entries(LOCALES))('%s words every problem kind: what happened and what to do', (_name, catalog) => {
-    for (const kind of PROBLEM_KINDS) {
-      expect(catalog[errorKey(kind)]?.message, errorKey(kind)).toMatch(/\S/);
-      expect(catalog[fixKey(kind)]?.message, fixKey(kind)).toMatch(/\S/);
-    }
-  });
-
-  it.each(Object.entries(LOCALES))('%s uses only names Chrome accepts, unique regardless of case', (_name, catalog) => {
-    const names = Object.keys(catalog);
-    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_@]+$/);
-    expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
-  });
-
-  it.each(Object.entries(LOCALES))('%s defines every $PLACEHOLDER$ it uses (Chrome refuses to load otherwise)', (_name, catalog) => {
-    for (const [key, entry] of Object.entries(catalog)) {
-      const defined = Object.keys(entry.placeholders ?? {}).map((name) => name.toLowerCase());
-      for (const [, used] of entry.message.matchAll(PLACEHOLDER)) {
-        expect(defined, `${key} uses $${used}$`).toContain(used?.toLowerCase());
+  it.each(Object.entries(LOCALES))(
+    '%s words every problem kind: what happened and what to do',
+    (_name, catalog) => {
+      for (const kind of PROBLEM_KINDS) {
+        expect(catalog[errorKey(kind)]?.message, errorKey(kind)).toMatch(/\S/);
+        expect(catalog[fixKey(kind)]?.message, fixKey(kind)).toMatch(/\S/);
       }
-    }
-  });
+    },
+  );
+
+  it.each(Object.entries(LOCALES))(
+    '%s uses only names Chrome accepts, unique regardless of case',
+    (_name, catalog) => {
+      const names = Object.keys(catalog);
+      for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_@]+$/);
+      expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length);
+    },
+  );
+
+  it.each(Object.entries(LOCALES))(
+    '%s defines every $PLACEHOLDER$ it uses (Chrome refuses to load otherwise)',
+    (_name, catalog) => {
+      for (const [key, entry] of Object.entries(catalog)) {
+        const defined = Object.keys(entry.placeholders ?? {}).map((name) => name.toLowerCase());
+        for (const [, used] of entry.message.matchAll(PLACEHOLDER)) {
+          expect(defined, `${key} uses $${used}$`).toContain(used?.toLowerCase());
+        }
+      }
+    },
+  );
 
   it('gives both languages the same placeholders for each message', () => {
-    for (const key of Object.keys(en) as MessageKey[]) {
-      expect(zh[key].placeholders, key).toEqual(en[key].placeholders);
+    const english: Catalog = en;
+    const chinese: Catalog = zh;
+    for (const key of Object.keys(english)) {
+      expect(chinese[key]?.placeholders, key).toEqual(english[key]?.placeholders);
     }
   });
 

@@ -19,7 +19,9 @@ describe('a problem in words', () => {
     const resumeAt = new Date(2026, 10, 26, 16, 0).getTime();
     const words = describeProblem('google-quota-daily', { resumeAt }, NOW);
     expect(words.what).toContain('daily limit');
-    expect(words.particulars.map((line) => line.replace(/\s/g, ' '))).toEqual(['Continues by itself at 4:00 PM.']);
+    expect(words.particulars.map((line) => line.replace(/\s/g, ' '))).toEqual([
+      'Continues by itself at 4:00 PM.',
+    ]);
   });
 
   it('says how much space is missing when storage is full', () => {
@@ -30,7 +32,10 @@ describe('a problem in words', () => {
   it('names missing scopes as the consent screen does, and keeps the server words', () => {
     const words = describeProblem(
       'google-scope-missing',
-      { scopes: ['https://www.googleapis.com/auth/photoslibrary.appendonly'], serverMessage: 'insufficient scopes' },
+      {
+        scopes: ['https://www.googleapis.com/auth/photoslibrary.appendonly'],
+        serverMessage: 'insufficient scopes',
+      },
       NOW,
     );
     expect(words.particulars).toEqual([

@@ -84,6 +84,9 @@ describe('the page snapshot', () => {
     const store = createSnapshotStore(createMockConnector(OPENED));
     await settle();
     store.patch({ xiaomi: { state: 'logged-out', loginUrl: 'https://i.mi.com/' } });
-    expect(store.get().snapshot).toEqual({ ...OPENED, xiaomi: { state: 'logged-out', loginUrl: 'https://i.mi.com/' } });
+    expect(store.get().snapshot).toEqual({
+      ...OPENED,
+      xiaomi: { state: 'logged-out', loginUrl: 'https://i.mi.com/' },
+    });
   });
 });

@@ -19,7 +19,9 @@ function album(overrides: Partial<AlbumProgress>): AlbumProgress {
 
 describe('the verdict on an album', () => {
   it('is "safe to let Xiaomi delete" when verified with nothing skipped', () => {
-    const check = albumCheck(album({ verified: true, verification: { receipt: 10, xiaomi: 10, google: 10 } }));
+    const check = albumCheck(
+      album({ verified: true, verification: { receipt: 10, xiaomi: 10, google: 10 } }),
+    );
     expect(check).toEqual({ status: 'verified' });
     expect(albumCheckText(check)).toBe('Verified — safe to let Xiaomi delete');
   });
@@ -46,16 +48,24 @@ describe('the verdict on an album', () => {
   });
 
   it('says when Google Photos could not be counted, or counts differently', () => {
-    expect(albumCheck(album({ verified: false, verification: { receipt: 10, xiaomi: 10, google: null } }))).toEqual({
+    expect(
+      albumCheck(album({ verified: false, verification: { receipt: 10, xiaomi: 10, google: null } })),
+    ).toEqual({
       status: 'google-uncounted',
     });
-    const differs = albumCheck(album({ verified: false, verification: { receipt: 10, xiaomi: 10, google: 7 } }));
+    const differs = albumCheck(
+      album({ verified: false, verification: { receipt: 10, xiaomi: 10, google: 7 } }),
+    );
     expect(differs).toEqual({ status: 'google-differs', google: 7, moved: 10 });
-    expect(albumCheckText(differs)).toBe('Not verified: Google Photos shows 7 in the album, but 10 were moved');
+    expect(albumCheckText(differs)).toBe(
+      'Not verified: Google Photos shows 7 in the album, but 10 were moved',
+    );
   });
 
   it('says when Xiaomi lists a different number than the receipt', () => {
-    expect(albumCheck(album({ verified: false, verification: { receipt: 10, xiaomi: 12, google: 10 } }))).toEqual({
+    expect(
+      albumCheck(album({ verified: false, verification: { receipt: 10, xiaomi: 12, google: 10 } })),
+    ).toEqual({
       status: 'xiaomi-differs',
       xiaomi: 12,
       receipt: 10,

@@ -267,7 +267,7 @@ export async function uploadPhotos(
     const sha1 = sha1Hex(bytes);
     const uploadToken = await google.uploads.uploadRaw(
       { fileName, mimeType: 'image/jpeg', size: bytes.length, sha1 },
-      new Blob([bytes]),
+      new Blob([new Uint8Array(bytes)]),
     );
     photos.push({ uploadToken, fileName, sha1 });
   }

@@ -46,7 +46,7 @@ describe('raw upload against the fake Google', () => {
       size: bytes.length,
       sha1: sha1Hex(bytes),
     };
-    const token = await h.google.uploads.uploadRaw(meta, new Blob([bytes]));
+    const token = await h.google.uploads.uploadRaw(meta, new Blob([new Uint8Array(bytes)]));
     expect(endpoints(h)).toEqual(['uploads:raw']);
     expect(h.fake.state.uploadTokens.get(token)?.fileNameHeader).toBeUndefined();
 
@@ -240,7 +240,12 @@ describe('resumable upload against the fake Google', () => {
     const h = await start();
     const session = await h.google.uploads.startSession(meta);
     await expect(
-      h.google.uploads.uploadChunk(session, GRANULE, new Blob([video.subarray(GRANULE, 2 * GRANULE)]), false),
+      h.google.uploads.uploadChunk(
+        session,
+        GRANULE,
+        new Blob([new Uint8Array(video.subarray(GRANULE, 2 * GRANULE))]),
+        false,
+      ),
     ).rejects.toMatchObject({ kind: 'google-upload-session-lost' });
     expect(await h.google.uploads.resumeSession(session)).toEqual({ action: 'continue', offset: 0 });
   });

@@ -126,12 +126,15 @@ describe('createNodeFetch: redirects', () => {
     const kept = await echo(await fetch(redirectUrl('/echo/kept', 307), { method: 'PUT', body }));
     expect(kept).toMatchObject({ method: 'PUT', bodyBytes: 5000, bodySha256: sha256(body) });
 
-    const streamed = fetch(redirectUrl('/echo/kept', 308), {
+    const streamed = fetch('https://photoslibrary.googleapis.com/redirect?status=308&to=%2Fecho', {
       method: 'PUT',
       body: new Blob([body]).stream(),
       duplex: 'half',
     } as RequestInit);
-    await expect(streamed).rejects.toThrow(TypeError);
+    await expect(streamed).rejects.toMatchObject({
+      name: 'TypeError',
+      cause: expect.stringContaining('redirect'),
+    });
   });
 
   it('does not carry Authorization to another origin', async () => {
@@ -182,6 +185,26 @@ describe('createNodeFetch: bodies and aborts', () => {
       expect(reply).toMatchObject({ bodyBytes: bytes.length, bodySha256: sha256(bytes) });
     }
     expect(asStream.httpVersion).toBe('2.0');
+  });
+
+  it('rejects a streamed body as Chromium does: without duplex, or to a host that speaks HTTP/1.1', async () => {
+    const stream = () => new Blob([patternBytes(0, 10)]).stream();
+
+    const withoutDuplex = fetch('https://photoslibrary.googleapis.com/echo', {
+      method: 'POST',
+      body: stream(),
+    });
+    const overHttp1 = fetch('https://i.mi.com/echo', {
+      method: 'POST',
+      body: stream(),
+      duplex: 'half',
+    } as RequestInit);
+
+    await expect(withoutDuplex).rejects.toThrow(/duplex/);
+    await expect(overHttp1).rejects.toMatchObject({
+      name: 'TypeError',
+      cause: expect.stringContaining('HTTP/1.1'),
+    });
   });
 
   it('accepts a Request object', async () => {

@@ -55,7 +55,9 @@ export function createNodeFetch(net: FakeNet, options: NodeFetchOptions = {}): N
     const request = input instanceof Request ? new Request(input, init) : undefined;
     let url = new URL(request?.url ?? String(input));
     let method = (request?.method ?? init.method ?? 'GET').toUpperCase();
-    let body = request ? request.body : init.body;
+    // A Request holds its body as a stream whatever it was made from; send the bytes it holds.
+    let body = request?.body ? await request.blob() : init.body;
+    const duplex = (init as RequestInit & { duplex?: 'half' }).duplex;
     const headers = new Headers(request?.headers ?? init.headers);
     // Cookie is a forbidden request header: a browser drops one set by script and sends its jar's.
     headers.delete('cookie');
@@ -68,6 +70,13 @@ export function createNodeFetch(net: FakeNet, options: NodeFetchOptions = {}): N
 
     for (let redirects = 0; ; redirects++) {
       signal?.throwIfAborted();
+      if (body instanceof ReadableStream && net.portFor(url.hostname) !== net.ports.http2) {
+        // chromium-e2e.md §6: Chromium streams request bodies over HTTP/2 only; over HTTPS/1.1 the
+        // fetch fails with net::ERR_ALPN_NEGOTIATION_FAILED.
+        throw new TypeError('Failed to fetch', {
+          cause: `streamed body to ${url.host}, which speaks HTTP/1.1`,
+        });
+      }
       const hopHeaders = new Headers(headers);
       const cookie = useCookies ? jar.cookieHeader(url) : undefined;
       if (cookie !== undefined) hopHeaders.set('cookie', cookie);
@@ -78,7 +87,8 @@ export function createNodeFetch(net: FakeNet, options: NodeFetchOptions = {}): N
         signal,
         redirect: 'manual',
         dispatcher,
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        // Passed on as given: like Chromium, undici rejects a stream body without `duplex: 'half'`.
+        ...(duplex ? { duplex } : {}),
       });
       if (useCookies) for (const setCookie of response.headers.getSetCookie()) jar.setCookie(setCookie, url);
 

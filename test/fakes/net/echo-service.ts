@@ -81,9 +81,15 @@ async function echo(req: FakeRequest, res: FakeResponse, url: URL): Promise<void
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
 }
 
+const PATTERN_PERIOD = 251;
+
 /** Byte i of every `/bytes` body is `i % 251` (a prime, so chunk boundaries never line up with it). */
 export function patternBytes(start: number, length: number): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from({ length }, (_, i) => (start + i) % 251);
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < Math.min(PATTERN_PERIOD, length); i++) bytes[i] = (start + i) % PATTERN_PERIOD;
+  // Whole periods repeat: double the filled prefix until the buffer is full (fast for big bodies).
+  for (let filled = PATTERN_PERIOD; filled < length; filled *= 2) bytes.copyWithin(filled, 0, filled);
+  return bytes;
 }
 
 const CHUNK = 64 * 1024;

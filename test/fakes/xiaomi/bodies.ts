@@ -11,7 +11,12 @@ export function okBody(data: JsonValue, now: number): string {
 }
 
 /** §10: only `code` is documented; `result` and `description` are the fixture's guesses. */
-export const DELETED_BODY = jsonText({ result: 'error', retriable: false, code: 50050, description: 'file deleted' });
+export const DELETED_BODY = jsonText({
+  result: 'error',
+  retriable: false,
+  code: 50050,
+  description: 'file deleted',
+});
 
 /** No code for transient errors was ever recorded (§3.3); this one is invented. */
 export const DEFAULT_RETRIABLE_CODE = 10016;

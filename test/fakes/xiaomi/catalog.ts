@@ -76,7 +76,9 @@ export class Catalog {
       const members =
         albumId !== undefined
           ? this.library.itemsIn(albumId)
-          : this.library.items.filter((item) => includePrivate || !item.albumIds.includes(SYSTEM_ALBUMS.private));
+          : this.library.items.filter(
+              (item) => includePrivate || !item.albumIds.includes(SYSTEM_ALBUMS.private),
+            );
       ordered = [...members].sort(newestFirst);
       this.ordered.set(key, ordered);
     }

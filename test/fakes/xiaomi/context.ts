@@ -45,9 +45,13 @@ export function sessionCookie(
   domain = fake.behaviour.cookieDomain === 'mi.com' ? '.mi.com' : undefined,
 ): string {
   const httpOnly = name === 'serviceToken' && fake.behaviour.serviceTokenHttpOnly;
-  return [`${name}=${value}`, 'Path=/', ...(domain ? [`Domain=${domain}`] : []), 'Secure', ...(httpOnly ? ['HttpOnly'] : [])].join(
-    '; ',
-  );
+  return [
+    `${name}=${value}`,
+    'Path=/',
+    ...(domain ? [`Domain=${domain}`] : []),
+    'Secure',
+    ...(httpOnly ? ['HttpOnly'] : []),
+  ].join('; ');
 }
 
 /** The request body, refused beyond `limit` bytes (the fake only ever expects small forms). */

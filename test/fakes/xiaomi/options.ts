@@ -3,8 +3,9 @@
  * behaviour unknown (§11), there is a setting here, and its comment names the default and why.
  * All settings can be changed while the fake runs (`FakeXiaomi.configure`).
  */
-import type { Library } from '../library/library.ts';
+
 import type { FakeClock } from '../clock.ts';
+import type { Library } from '../library/library.ts';
 
 export interface XiaomiBehaviour {
   /**

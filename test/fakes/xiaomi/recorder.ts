@@ -58,12 +58,13 @@ export interface XiaomiRequestRecord {
 
 export class Recorder {
   readonly requests: XiaomiRequestRecord[] = [];
-  readonly counters: Record<Endpoint, number> = Object.fromEntries(ENDPOINTS.map((name) => [name, 0])) as Record<
-    Endpoint,
-    number
-  >;
+  readonly counters: Record<Endpoint, number> = Object.fromEntries(
+    ENDPOINTS.map((name) => [name, 0]),
+  ) as Record<Endpoint, number>;
 
-  start(fields: Omit<XiaomiRequestRecord, 'seq' | 'status' | 'bytesSent' | 'fault' | 'completed'>): XiaomiRequestRecord {
+  start(
+    fields: Omit<XiaomiRequestRecord, 'seq' | 'status' | 'bytesSent' | 'fault' | 'completed'>,
+  ): XiaomiRequestRecord {
     const record: XiaomiRequestRecord = {
       seq: this.requests.length,
       ...fields,

@@ -79,7 +79,12 @@ export class Reply {
    * Streams `length` bytes from `chunks` with backpressure. A 'corrupt' fault flips one byte, a
    * 'reset' fault drops the connection once that many bytes are on the wire.
    */
-  async stream(status: number, headers: OutgoingHttpHeaders, chunks: Iterable<Buffer>, length: number): Promise<void> {
+  async stream(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    chunks: Iterable<Buffer>,
+    length: number,
+  ): Promise<void> {
     const res = this.res;
     res.writeHead(status, {
       ...headers,
