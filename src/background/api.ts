@@ -3,13 +3,19 @@
  * the page as plain words in the person's language, never as stack traces.
  */
 import { isMigrationError } from '../shared/errors.ts';
+import { errorKey } from '../shared/message-keys.ts';
 import type { BackgroundApi } from '../shared/messages.ts';
 import type { Services } from './services.ts';
 
 /** Waiting for these ends when the person signs in again. */
-const SIGN_IN_FIXES = new Set(['google-signin-needed', 'google-scope-missing', 'google-client-id-missing']);
+const SIGN_IN_FIXES = new Set([
+  'google-signin-needed',
+  'google-scope-missing',
+  'google-client-id-missing',
+  'google-access-denied',
+]);
 
-export function createBackgroundApi(s: Services): BackgroundApi {
+export function createBackgroundApi(s: Omit<Services, 'api'>): BackgroundApi {
   const { engine, platform } = s;
   return {
     snapshot: () => s.snapshot(),
@@ -51,7 +57,14 @@ export function createBackgroundApi(s: Services): BackgroundApi {
     },
     async startJob(albumIds) {
       const session = await s.xiaomi.checkSession();
-      if (session.state !== 'logged-in') throw new Error(platform.i18n.message(`err_xiaomi-${session.state}`));
+      if (session.state !== 'logged-in') {
+        const kind = {
+          'logged-out': 'xiaomi-logged-out',
+          'second-validation': 'xiaomi-second-validation',
+          'e2ee-on': 'xiaomi-e2ee-on',
+        } as const;
+        throw new Error(platform.i18n.message(errorKey(kind[session.state])));
+      }
       const albums = await s.xiaomi.listAlbums();
       const selected = albumIds.flatMap((id) => albums.filter((a) => a.id === id));
       if (selected.length === 0) throw new Error(platform.i18n.message('errNoAlbumsSelected'));
@@ -67,7 +80,7 @@ export function createBackgroundApi(s: Services): BackgroundApi {
 
 function inPlainWords(s: Services | undefined, error: unknown): Error {
   if (isMigrationError(error)) {
-    const words = s?.platform.i18n.message(`err_${error.kind}`);
+    const words = s?.platform.i18n.message(errorKey(error.kind));
     return new Error(words || error.message);
   }
   return error instanceof Error ? error : new Error(String(error));

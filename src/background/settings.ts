@@ -1,6 +1,7 @@
 /** Settings live in chrome.storage.local (never secrets); every context sees changes at once. */
-import { DEFAULT_SETTINGS, type Settings } from '../shared/messages.ts';
+
 import type { KeyValueArea } from '../platform/platform.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/messages.ts';
 
 const SETTINGS_KEY = 'settings';
 export const MAX_CONCURRENCY_CAP = 12;

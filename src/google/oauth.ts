@@ -32,7 +32,9 @@ export function buildAuthorizeUrl(request: AuthorizeRequest): string {
   params.set('client_id', request.clientId);
   params.set('redirect_uri', request.redirectUri);
   params.set('response_type', 'token');
-  params.set('scope', REQUIRED_SCOPES.join(' '));
+  // openid makes tokeninfo name the account (`sub`, §F8), so "already moved" is kept per Google
+  // account even when two accounts sign in with one OAuth client.
+  params.set('scope', [...REQUIRED_SCOPES, 'openid'].join(' '));
   params.set('state', request.state);
   params.set('include_granted_scopes', 'true');
   // Interactive sign-in lets the person pick the account: the one the browser is signed in to

@@ -1,13 +1,9 @@
 /** How an album is called on screen: Xiaomi's system albums carry no name of their own. */
+
+import { SYSTEM_ALBUM_KEYS } from '../shared/message-keys.ts';
 import type { SourceAlbum } from '../shared/model.ts';
 import { formatCount } from './format.ts';
-import { type MessageKey, t } from './i18n.ts';
-
-const SYSTEM_ALBUM_NAMES: Record<NonNullable<SourceAlbum['system']>, MessageKey> = {
-  camera: 'albumCamera',
-  screenshots: 'albumScreenshots',
-  private: 'albumPrivate',
-};
+import { t } from './i18n.ts';
 
 export interface NamedAlbum {
   name: string;
@@ -17,6 +13,6 @@ export interface NamedAlbum {
 }
 
 export function albumName(album: NamedAlbum): string {
-  const base = album.system ? t(SYSTEM_ALBUM_NAMES[album.system]) : album.name || t('albumUnnamed');
+  const base = album.system ? t(SYSTEM_ALBUM_KEYS[album.system]) : album.name || t('albumUnnamed');
   return album.part === undefined ? base : t('albumPart', base, formatCount(album.part));
 }

@@ -5,7 +5,6 @@
  */
 import enCatalog from '../../public/_locales/en/messages.json' with { type: 'json' };
 import type { Platform } from '../platform/platform.ts';
-import type { ErrorKind } from '../shared/errors.ts';
 
 export type MessageKey = keyof typeof enCatalog;
 export type MessageSource = Platform['i18n'];
@@ -17,21 +16,7 @@ interface CatalogEntry {
 }
 export type Catalog = Record<string, CatalogEntry>;
 
-/** Chrome only accepts ASCII letters, digits, '_' and '@' in message names, so kinds lose their '-'. */
-type Underscored<S extends string> = S extends `${infer Head}-${infer Tail}`
-  ? `${Head}_${Underscored<Tail>}`
-  : S;
-type ProblemKind = ErrorKind | 'user';
-
-/** "What happened" for a problem kind (the engine's pause reasons and the receipt's item reasons). */
-export function errorKey<K extends ProblemKind>(kind: K): `err_${Underscored<K>}` {
-  return `err_${kind.replaceAll('-', '_')}` as `err_${Underscored<K>}`;
-}
-
-/** "What to do next" for a problem kind. */
-export function fixKey<K extends ProblemKind>(kind: K): `fix_${Underscored<K>}` {
-  return `fix_${kind.replaceAll('-', '_')}` as `fix_${Underscored<K>}`;
-}
+export { errorKey, fixKey } from '../shared/message-keys.ts';
 
 function findPlaceholder(entry: CatalogEntry, name: string): string | undefined {
   const wanted = name.toLowerCase();

@@ -119,6 +119,35 @@ describe('listAlbums', () => {
     expect(fetch.to(ALBUM_FULL)).toHaveLength(1);
   });
 
+  it('adds the normal albums only album/full knows (hidden ones)', async () => {
+    const fetch = albumServer(() =>
+      ok({
+        albums: [
+          { albumId: '1', name: 'Camera', totalImageCount: 3, totalSize: 100, status: 1 },
+          {
+            albumId: '27182818284590452',
+            name: 'Hidden',
+            totalImageCount: 4,
+            totalSize: 400,
+            status: 1,
+            lastUpdateTime: 5,
+          },
+          { albumId: '16180339887498948', name: 'Gone', totalImageCount: 1, totalSize: 1, status: 2 },
+        ],
+      }),
+    );
+    const albums = await listAlbums(testHttp(fetch), 'i.mi.com');
+    expect(albums.map((a) => a.id)).toEqual(['1', '2', '1000', '31415926535897932', '27182818284590452']);
+    expect(albums.at(-1)).toEqual({
+      id: '27182818284590452',
+      name: 'Hidden',
+      mediaCount: 4,
+      totalSize: 400,
+      lastUpdateTime: 5,
+    });
+    expect(albums[0]).toMatchObject({ name: 'Camera', mediaCount: 3, totalSize: 100 });
+  });
+
   it('does not hide a lost session behind the optional sizes', async () => {
     const fetch = albumServer(() => unauthorized());
     await expect(listAlbums(testHttp(fetch), 'i.mi.com')).rejects.toMatchObject({

@@ -98,6 +98,7 @@ interface ListedAlbum {
   name: string | undefined;
   mediaCount: number;
   lastUpdateTime: number;
+  totalSize?: number;
 }
 
 function parseAlbum(entry: unknown): ListedAlbum {
@@ -111,30 +112,51 @@ function parseAlbum(entry: unknown): ListedAlbum {
   };
 }
 
-/**
- * Sizes from `/gallery/album/full`, seen in one source only (§4.3): any failure other than a lost
- * session just leaves the sizes out, after one attempt, because they are only shown to the person.
- */
-async function albumSizes(
-  http: XiaomiHttp,
-  host: string,
-  signal?: AbortSignal,
-): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  try {
-    const { data } = await getApiData(http, host, '/gallery/album/full', {}, { signal });
-    for (const entry of Array.isArray(data.albums) ? data.albums : []) {
-      if (!isJsonObject(entry)) continue;
-      const id = readId(entry.albumId);
-      const totalSize = readInteger(entry.totalSize);
-      if (id !== undefined && totalSize !== undefined) sizes.set(id, totalSize);
-    }
-  } catch (error) {
-    if (error instanceof XiaomiAuthError || !isMigrationError(error)) throw error;
-  }
-  return sizes;
+/** `status` 1 is a normal album in album/full (§4.3); other values are taken as not to be listed. */
+const NORMAL_ALBUM_STATUS = 1;
+
+function parseFullAlbum(entry: unknown): ListedAlbum | undefined {
+  if (!isJsonObject(entry)) return undefined;
+  const id = readId(entry.albumId);
+  const status = readInteger(entry.status) ?? NORMAL_ALBUM_STATUS;
+  if (id === undefined || status !== NORMAL_ALBUM_STATUS) return undefined;
+  return {
+    id,
+    name: readString(entry.name) || undefined,
+    mediaCount: readInteger(entry.totalImageCount) ?? 0,
+    lastUpdateTime: readInteger(entry.lastUpdateTime) ?? 0,
+    totalSize: readInteger(entry.totalSize),
+  };
 }
 
+/**
+ * `/gallery/album/full` is seen in one source only (§4.3) but gives sizes, and hidden albums that
+ * album/list leaves out. Any failure other than a lost session leaves both out, after one attempt.
+ */
+async function fullAlbumList(http: XiaomiHttp, host: string, signal?: AbortSignal): Promise<ListedAlbum[]> {
+  try {
+    const { data } = await getApiData(http, host, '/gallery/album/full', {}, { signal });
+    const albums = Array.isArray(data.albums) ? data.albums : [];
+    return albums.map(parseFullAlbum).filter((album) => album !== undefined);
+  } catch (error) {
+    if (error instanceof XiaomiAuthError || !isMigrationError(error)) throw error;
+    return [];
+  }
+}
+
+function toSourceAlbum(album: ListedAlbum): SourceAlbum {
+  const system = SYSTEM_ALBUMS[album.id];
+  return {
+    id: album.id,
+    name: system?.name ?? album.name ?? `Album ${album.id}`,
+    ...(system && { system: system.system }),
+    mediaCount: album.mediaCount,
+    ...(album.totalSize !== undefined && { totalSize: album.totalSize }),
+    lastUpdateTime: album.lastUpdateTime,
+  };
+}
+
+/** album/list's albums with album/full's sizes, then the albums only album/full knows (hidden ones). */
 export async function listAlbums(
   http: XiaomiHttp,
   host: string,
@@ -147,23 +169,15 @@ export async function listAlbums(
     parseEntry: parseAlbum,
     keyOf: (album) => album.id,
   };
-  const listed = new Map<string, ListedAlbum>();
+  const albums = new Map<string, ListedAlbum>();
   for await (const page of pages(http, host, endpoint, 0, signal)) {
-    for (const album of page.entries) if (!listed.has(album.id)) listed.set(album.id, album);
+    for (const album of page.entries) if (!albums.has(album.id)) albums.set(album.id, album);
   }
-  const sizes = await albumSizes(http, host, signal);
-  return [...listed.values()].map((album) => {
-    const system = SYSTEM_ALBUMS[album.id];
-    const totalSize = sizes.get(album.id);
-    return {
-      id: album.id,
-      name: system?.name ?? album.name ?? `Album ${album.id}`,
-      ...(system && { system: system.system }),
-      mediaCount: album.mediaCount,
-      ...(totalSize !== undefined && { totalSize }),
-      lastUpdateTime: album.lastUpdateTime,
-    };
-  });
+  for (const full of await fullAlbumList(http, host, signal)) {
+    const listed = albums.get(full.id);
+    albums.set(full.id, listed ? { ...listed, totalSize: full.totalSize } : full);
+  }
+  return [...albums.values()].map(toSourceAlbum);
 }
 
 /** `description` is itself a JSON string that may carry `isFavorite` (§5.1). */

@@ -207,6 +207,33 @@ describe('createNodeFetch: bodies and aborts', () => {
     });
   });
 
+  it('fails a request whose upload the server cuts off, and the next request still gets through', async () => {
+    const cuts = [
+      ['photoslibrary.googleapis.com', 'stream'],
+      ['photoslibrary.googleapis.com', 'connection'],
+      ['i.mi.com', 'connection'],
+    ];
+    for (const [host, how] of cuts) {
+      const cutOff = fetch(`https://${host}/cut-upload?after=1000000&how=${how}`, {
+        method: 'POST',
+        body: patternBytes(0, 8_000_000),
+      });
+      await expect(cutOff, `${host} ${how}`).rejects.toThrow(TypeError);
+      expect((await fetch(`https://${host}/echo`)).status, `${host} after ${how}`).toBe(200);
+    }
+  });
+
+  it('errors the body of a download the server cuts off', async () => {
+    for (const [host, how] of [
+      ['photoslibrary.googleapis.com', 'stream'],
+      ['i.mi.com', 'connection'],
+    ]) {
+      const response = await fetch(`https://${host}/cut-download?n=1000000&after=100000&how=${how}`);
+      expect(response.status).toBe(200);
+      await expect(response.arrayBuffer(), `${host} ${how}`).rejects.toThrow();
+    }
+  });
+
   it('accepts a Request object', async () => {
     const request = new Request('https://i.mi.com/echo/request', { method: 'POST', body: 'abc' });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Http2ServerRequest, constants as http2Constants } from 'node:http2';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
@@ -23,7 +24,12 @@ export interface EchoReply {
  * - `/redirect?to=<url>&status=302&c=<Set-Cookie value>` redirects (and may set cookies on the way);
  * - `/loop` redirects to itself for ever;
  * - `/bytes?n=<count>` streams `n` bytes of a known pattern (`patternBytes`);
- * - `/hang` reads the body and never answers, for abort tests.
+ * - `/hang` reads the body and never answers, for abort tests;
+ * - `/cut-upload?after=<bytes>&how=stream|connection` cuts the exchange once that much body arrived;
+ * - `/cut-download?n=<count>&after=<bytes>&how=stream|connection` announces `n` pattern bytes and cuts
+ *   the exchange after sending `after` of them.
+ * A cut resets the HTTP/2 stream ('stream') or ends the whole connection ('connection', the only way
+ * over HTTPS/1.1).
  */
 export function createEchoService(options: {
   name?: string;
@@ -54,6 +60,10 @@ export function createEchoService(options: {
         case '/hang':
           req.resume();
           return;
+        case '/cut-upload':
+          return cutUpload(req, Number(query.get('after') ?? 0), query.get('how') ?? 'connection');
+        case '/cut-download':
+          return cutDownload(req, res, query);
         default:
           return echo(req, res, url);
       }
@@ -79,6 +89,27 @@ async function echo(req: FakeRequest, res: FakeResponse, url: URL): Promise<void
     bodySha256: hash.digest('hex'),
   };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+}
+
+function cut(req: FakeRequest, how: string): void {
+  if (!(req instanceof Http2ServerRequest)) req.socket.destroy();
+  else if (how === 'stream') req.stream.close(http2Constants.NGHTTP2_CANCEL);
+  else req.stream.session?.destroy();
+}
+
+function cutUpload(req: FakeRequest, after: number, how: string): void {
+  let received = 0;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received >= after) cut(req, how);
+  });
+}
+
+function cutDownload(req: FakeRequest, res: FakeResponse, query: URLSearchParams): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': query.get('n') ?? '0' });
+  res.write(patternBytes(0, Number(query.get('after') ?? 0)), () =>
+    cut(req, query.get('how') ?? 'connection'),
+  );
 }
 
 const PATTERN_PERIOD = 251;

@@ -1,0 +1,69 @@
+/**
+ * Adapts the Xiaomi source and the Google Photos module to the engine's ports
+ * (src/engine/ports.ts), so the engine stays ignorant of either cloud's details.
+ */
+import type { DestinationPort, SourcePort } from '../engine/ports.ts';
+import type { GooglePhotos } from '../google/index.ts';
+import { MAX_ALBUM_ADD_ITEMS } from '../google/index.ts';
+import type { XiaomiSource } from '../xiaomi/source.ts';
+
+export function sourcePort(xiaomi: XiaomiSource): SourcePort {
+  return {
+    checkSession: () => xiaomi.checkSession(),
+    keepAlive: () => xiaomi.keepAlive(),
+    listAlbums: () => xiaomi.listAlbums(),
+    listAlbumItems: (albumId, fromPage) => xiaomi.listAlbumItems(albumId, fromPage),
+    // The engine hashes what it sends itself, so chunk edges and saved states line up exactly;
+    // the source still takes the state, to resume mid-file without re-reading the start.
+    openDownload: (item, options) => xiaomi.openDownload(item, options),
+  };
+}
+
+export function destinationPort(google: GooglePhotos): DestinationPort {
+  const { uploads, mediaItems, albums, auth, options } = google;
+  return {
+    accountKey: () => auth.accountKey(),
+    rawUploadLimit: options.rawUploadLimit,
+    chunkSize: options.chunkTargetBytes,
+    uploadRaw: (meta, body) => uploads.uploadRaw(meta, body),
+    startSession: (meta) => uploads.startSession(meta),
+    uploadChunk: (session, offset, body, isLast, meta) =>
+      uploads.uploadChunk(session, offset, body, isLast, meta.sha1),
+    async querySession(session) {
+      const status = await uploads.querySession(session);
+      return status.kind === 'gone' ? { kind: 'gone' } : status;
+    },
+    async batchCreate(albumId, entries) {
+      const results = await mediaItems.batchCreate({ albumId, items: entries });
+      return results.map((r) => {
+        switch (r.kind) {
+          case 'created':
+            return {
+              uploadToken: r.uploadToken,
+              kind: 'created',
+              mediaItemId: r.mediaItemId,
+              productUrl: r.productUrl,
+            };
+          case 'exists':
+            return { uploadToken: r.uploadToken, kind: 'exists', message: r.message };
+          case 'rejected':
+            return { uploadToken: r.uploadToken, kind: 'rejected', message: r.message };
+          case 'retry':
+            return { uploadToken: r.uploadToken, kind: 'retry', message: r.message };
+        }
+      });
+    },
+    createAlbum: (title) => albums.createAlbum(title),
+    listAppAlbums: () => albums.listAppAlbums(),
+    getAlbum: (albumId) => albums.getAlbum(albumId),
+    async albumItems(albumId) {
+      const items = await mediaItems.searchAlbumItems(albumId);
+      return items.map((m) => ({ id: m.id, filename: m.filename ?? '', productUrl: m.productUrl }));
+    },
+    async addToAlbum(albumId, mediaItemIds) {
+      for (let i = 0; i < mediaItemIds.length; i += MAX_ALBUM_ADD_ITEMS) {
+        await albums.batchAddMediaItems(albumId, mediaItemIds.slice(i, i + MAX_ALBUM_ADD_ITEMS));
+      }
+    },
+  };
+}
