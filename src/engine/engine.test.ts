@@ -224,6 +224,10 @@ describe('exactly once across faults', () => {
       rig.dest = new MemoryDestination();
       let calls = 0;
       let killed = false;
+      let onKilled = () => undefined as void;
+      const killedNow = new Promise<void>((resolve) => {
+        onKilled = resolve;
+      });
       const dying = <T extends object>(target: T): T =>
         new Proxy(target, {
           get(obj, prop, receiver) {
@@ -234,6 +238,7 @@ describe('exactly once across faults', () => {
               calls += 1;
               const die = () => {
                 killed = true;
+                onKilled();
                 rig.db.close();
                 throw new TypeError('service worker stopped');
               };
@@ -250,7 +255,8 @@ describe('exactly once across faults', () => {
       rig.source = dying(realSource);
       const first = rig.engine(dying(rig.dest));
       await startAll(first).catch(() => undefined);
-      await Promise.race([first.idle(), new Promise((r) => setTimeout(r, 50))]);
+      // Either the first engine finishes (the kill point lies beyond the job) or it is killed.
+      await Promise.race([first.idle(), killedNow]);
       rig.source = realSource;
       if (!killed) break;
       lastKill = killAt;

@@ -27,7 +27,7 @@ describe('buildAuthorizeUrl', () => {
       client_id: base.clientId,
       redirect_uri: REDIRECT,
       response_type: 'token',
-      scope: `${SCOPE_APPEND_ONLY} ${SCOPE_READ_APP_CREATED}`,
+      scope: `${SCOPE_APPEND_ONLY} ${SCOPE_READ_APP_CREATED} openid`,
       state: 's-123',
       include_granted_scopes: 'true',
       prompt: 'select_account',

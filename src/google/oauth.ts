@@ -16,6 +16,13 @@ export const SCOPE_READ_APP_CREATED = 'https://www.googleapis.com/auth/photoslib
  */
 export const REQUIRED_SCOPES: readonly string[] = [SCOPE_APPEND_ONLY, SCOPE_READ_APP_CREATED];
 
+/**
+ * What sign-in asks for: the Photos scopes, plus openid so that tokeninfo names the account
+ * (`sub`, §F8) and "already moved" is kept per Google account even when two accounts sign in
+ * with one OAuth client. openid is not a sensitive scope: the consent screen needs no entry for it.
+ */
+export const REQUESTED_SCOPES: readonly string[] = [...REQUIRED_SCOPES, 'openid'];
+
 export interface AuthorizeRequest {
   clientId: string;
   redirectUri: string;
@@ -32,9 +39,7 @@ export function buildAuthorizeUrl(request: AuthorizeRequest): string {
   params.set('client_id', request.clientId);
   params.set('redirect_uri', request.redirectUri);
   params.set('response_type', 'token');
-  // openid makes tokeninfo name the account (`sub`, §F8), so "already moved" is kept per Google
-  // account even when two accounts sign in with one OAuth client.
-  params.set('scope', [...REQUIRED_SCOPES, 'openid'].join(' '));
+  params.set('scope', REQUESTED_SCOPES.join(' '));
   params.set('state', request.state);
   params.set('include_granted_scopes', 'true');
   // Interactive sign-in lets the person pick the account: the one the browser is signed in to

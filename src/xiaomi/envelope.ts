@@ -9,7 +9,7 @@ import { isJsonObject, type JsonObject, malformed, readBoolean, readInteger, rea
 import { parseJsonLossless } from './json.ts';
 
 /** `code` of a deleted item's `/gallery/storage` answer (xiaomi-api.md §3.3, §6.1). */
-export const CODE_ITEM_DELETED = 50050;
+const CODE_ITEM_DELETED = 50050;
 
 /** A 401: no usable gallery session. `loginUrl` is the page the web app itself would open. */
 export class XiaomiAuthError extends MigrationError {
@@ -75,7 +75,7 @@ export async function readResponseText(response: Response): Promise<string> {
 }
 
 /** Classifies a non-2xx status, or returns undefined when the status is a success. */
-export function statusError(status: number, what: string): MigrationError | undefined {
+function statusError(status: number, what: string): MigrationError | undefined {
   if (status >= 200 && status < 300) return undefined;
   if (status >= 500 || status === 429) {
     return new MigrationError('xiaomi-server-error', `${what}: HTTP ${status}`, { status });

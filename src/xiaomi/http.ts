@@ -19,7 +19,7 @@ export interface XiaomiHttp {
 export type QueryParams = Record<string, string | number | boolean>;
 
 /** Every GET carries `ts` (client epoch ms), as the web app does; it is only a cache-buster (§2.4). */
-export function apiUrl(host: string, path: string, params: QueryParams, now: number): string {
+function apiUrl(host: string, path: string, params: QueryParams, now: number): string {
   const url = new URL(path, `https://${host}`);
   url.searchParams.set('ts', String(now));
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, String(value));

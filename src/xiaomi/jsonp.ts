@@ -11,7 +11,7 @@ export interface SignedDownload {
   meta: string;
 }
 
-export function jsonpPayload(text: string): unknown {
+function jsonpPayload(text: string): unknown {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw malformed('download link answer is not JSONP');

@@ -51,8 +51,9 @@ interface PagedEndpoint<T> {
 function parsePage<T>(endpoint: PagedEndpoint<T>, data: JsonObject, pageNum: number): Page<T> {
   const list = data[endpoint.listField];
   const isLastPage = readBoolean(data.isLastPage);
-  if (!Array.isArray(list))
+  if (!Array.isArray(list)) {
     throw malformed(`${endpoint.path} page ${pageNum}: no ${endpoint.listField} list`);
+  }
   if (isLastPage === undefined) throw malformed(`${endpoint.path} page ${pageNum}: no isLastPage`);
   if (list.length === 0 && !isLastPage) {
     throw malformed(`${endpoint.path} page ${pageNum}: empty page that claims more pages follow`);
@@ -77,8 +78,9 @@ async function* pages<T>(
         const parsed = parsePage(endpoint, data, pageNum);
         // A server that ignores pageNum would otherwise be paged forever.
         const keys = parsed.entries.map(endpoint.keyOf).join(',');
-        if (keys !== '' && keys === previousKeys)
+        if (keys !== '' && keys === previousKeys) {
           throw malformed(`${endpoint.path} page ${pageNum} repeats the page before`);
+        }
         previousKeys = keys;
         return parsed;
       },

@@ -14,21 +14,21 @@ import { isJsonObject, readId, readString } from './fields.ts';
 import { getApiData, type XiaomiHttp } from './http.ts';
 import { withRetry } from './retry.ts';
 
-export const DEFAULT_HOST = 'i.mi.com';
+const DEFAULT_HOST = 'i.mi.com';
 /** Regional web hosts with evidence in xiaomi-api.md §1.1, most used first. */
-export const REGIONAL_HOSTS = ['us.i.mi.com', 'in.i.mi.com', 'eu.i.mi.com'];
-export const TAB_PATTERN = 'https://*.mi.com/*';
-export const COOKIE_DOMAIN = 'mi.com';
+const REGIONAL_HOSTS = ['us.i.mi.com', 'in.i.mi.com', 'eu.i.mi.com'];
+const TAB_PATTERN = 'https://*.mi.com/*';
+const COOKIE_DOMAIN = 'mi.com';
 
 export type SessionPlatform = Pick<Platform, 'cookies' | 'tabs'>;
 
 /** i.mi.com and its regional, shard and staging siblings (us., eu., in., s010., daily., …). */
-export function isXiaomiWebHost(host: string): boolean {
+function isXiaomiWebHost(host: string): boolean {
   return host === DEFAULT_HOST || host.endsWith(`.${DEFAULT_HOST}`);
 }
 
 /** The page where the web app asks for the gallery's phone verification (§2.2). */
-export function galleryUrl(host: string): string {
+function galleryUrl(host: string): string {
   return `https://${host}/gallery/h5#/`;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { REQUIRED_SCOPES } from '../../src/google/oauth.ts';
+import { REQUESTED_SCOPES } from '../../src/google/oauth.ts';
 import { PHOTOS_SCOPES } from '../fakes/google/index.ts';
 import { type Harness, type HarnessOptions, REDIRECT_URL, startHarness } from './google-harness.ts';
 
@@ -28,18 +28,16 @@ describe('sign-in against the fake Google', () => {
       client_id: h.fake.config.defaultClientId,
       redirect_uri: REDIRECT_URL,
       response_type: 'token',
-      scope: REQUIRED_SCOPES.join(' '),
+      scope: REQUESTED_SCOPES.join(' '),
     });
     expect(authorize?.params.state).toMatch(/^[0-9a-f]{32}$/);
     expect(authorize?.outcome).toBe('granted');
     expect(h.fake.state.oauthRequests.map((r) => r.kind)).toEqual(['authorize', 'tokeninfo']);
-    // Photos scopes only: tokeninfo names no account, so the key is the OAuth client's.
-    expect(account).toEqual({
-      accountKey: `google-client:${h.fake.config.defaultClientId}`,
-      accountKeySource: 'client',
-    });
+    // openid makes tokeninfo name the account, so the ledger of moved items is per Google account.
+    expect(account.accountKeySource).toBe('sub');
+    expect(account.accountKey).toMatch(/^google-sub:.+/);
     const stored = h.session.values.get('google.token') as { accessToken: string };
-    expect(h.fake.state.accessTokens.get(stored.accessToken)?.scopes).toEqual([...REQUIRED_SCOPES]);
+    expect(h.fake.state.accessTokens.get(stored.accessToken)?.scopes).toEqual([...REQUESTED_SCOPES]);
   });
 
   it('signs in through a consent page when the person allows', async () => {

@@ -5,9 +5,9 @@
  */
 import type { BrowserCookie } from '../../src/platform/platform.ts';
 import type { SourceItem } from '../../src/shared/model.ts';
+import type { SessionPlatform } from '../../src/xiaomi/session.ts';
 import { createXiaomiSource, type XiaomiSource } from '../../src/xiaomi/source.ts';
 import { type InstantClock, instantClock, readAll } from '../../src/xiaomi/test-support.ts';
-import type { SessionPlatform } from '../../src/xiaomi/session.ts';
 import { presetSmall } from '../fakes/library/index.ts';
 import { type FakeNet, startFakeNet } from '../fakes/net/index.ts';
 import { createFakeXiaomi, type FakeXiaomi, type FakeXiaomiOptions } from '../fakes/xiaomi/index.ts';
@@ -19,7 +19,12 @@ function jarCookies(jar: CookieJar, domain: string): BrowserCookie[] {
   return jar
     .all()
     .filter((c) => c.domain === domain || c.domain.endsWith(`.${domain}`))
-    .map((c) => ({ name: c.name, value: c.value, domain: c.hostOnly ? c.domain : `.${c.domain}`, path: c.path }));
+    .map((c) => ({
+      name: c.name,
+      value: c.value,
+      domain: c.hostOnly ? c.domain : `.${c.domain}`,
+      path: c.path,
+    }));
 }
 
 export interface XiaomiHarness {
@@ -38,7 +43,10 @@ export interface HarnessOptions extends Partial<FakeXiaomiOptions> {
   signedIn?: boolean;
 }
 
-export async function startXiaomi({ signedIn = true, ...options }: HarnessOptions = {}): Promise<XiaomiHarness> {
+export async function startXiaomi({
+  signedIn = true,
+  ...options
+}: HarnessOptions = {}): Promise<XiaomiHarness> {
   const xiaomi = createFakeXiaomi({ library: presetSmall(), ...options });
   const net = await startFakeNet(xiaomi.services);
   const fetch = createNodeFetch(net);

@@ -33,7 +33,11 @@ describe('checkSession against the fake', () => {
 
   it('finds the session on i.mi.com, riding the browser’s cookies', async () => {
     const { source, xiaomi } = await start();
-    expect(await source.checkSession()).toEqual({ state: 'logged-in', host: 'i.mi.com', userId: '123456789' });
+    expect(await source.checkSession()).toEqual({
+      state: 'logged-in',
+      host: 'i.mi.com',
+      userId: '123456789',
+    });
     expect(probedHosts(harness!)).toEqual(['i.mi.com']);
     const [probe] = xiaomi.requestsTo('album-list');
     expect(probe?.cookieNames).toEqual(expect.arrayContaining(['serviceToken', 'userId']));
@@ -41,7 +45,11 @@ describe('checkSession against the fake', () => {
 
   it('finds an account on a regional host whose cookies span all of mi.com', async () => {
     const { source } = await start({ accountHost: 'us.i.mi.com' });
-    expect(await source.checkSession()).toEqual({ state: 'logged-in', host: 'us.i.mi.com', userId: '123456789' });
+    expect(await source.checkSession()).toEqual({
+      state: 'logged-in',
+      host: 'us.i.mi.com',
+      userId: '123456789',
+    });
     expect(probedHosts(harness!)).toEqual(['i.mi.com', 'us.i.mi.com']);
   });
 
@@ -60,7 +68,11 @@ describe('checkSession against the fake', () => {
 
   it('follows the shard redirect, gets past the 401 that follows it, and stays on the shard', async () => {
     const { source, xiaomi } = await start({ shard: DEFAULT_SHARD });
-    expect(await source.checkSession()).toEqual({ state: 'logged-in', host: 's010.i.mi.com', userId: '123456789' });
+    expect(await source.checkSession()).toEqual({
+      state: 'logged-in',
+      host: 's010.i.mi.com',
+      userId: '123456789',
+    });
     expect(xiaomi.requestsTo('album-list').map((r) => [r.host, r.status])).toEqual([
       ['i.mi.com', 302],
       ['s010.i.mi.com', 401],
@@ -68,7 +80,12 @@ describe('checkSession against the fake', () => {
     ]);
     const albums = await source.listAlbums();
     expect(albums.length).toBeGreaterThan(0);
-    expect(xiaomi.requestsTo('album-list').slice(3).every((r) => r.host === 's010.i.mi.com')).toBe(true);
+    expect(
+      xiaomi
+        .requestsTo('album-list')
+        .slice(3)
+        .every((r) => r.host === 's010.i.mi.com'),
+    ).toBe(true);
   });
 
   it('reports the pending gallery verification, and the session once it is done', async () => {
@@ -78,7 +95,10 @@ describe('checkSession against the fake', () => {
       host: 'i.mi.com',
       verifyUrl: 'https://i.mi.com/gallery/h5#/',
     });
-    await expect(source.listAlbums()).rejects.toMatchObject({ kind: 'xiaomi-second-validation', scope: 'job' });
+    await expect(source.listAlbums()).rejects.toMatchObject({
+      kind: 'xiaomi-second-validation',
+      scope: 'job',
+    });
     await (await fetch(`https://i.mi.com${VERIFY_PHONE_PATH}`, { credentials: 'include' })).text();
     expect(await source.checkSession()).toMatchObject({ state: 'logged-in', host: 'i.mi.com' });
   });

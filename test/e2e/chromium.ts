@@ -3,7 +3,7 @@
  * built extension are, the flags that point the browser at the fakes, throwaway profiles, and finding
  * and ending the processes of one profile through /proc.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,13 +48,31 @@ export function extensionArgs(dist: string, net: FakeNet): string[] {
   ];
 }
 
-export function createProfileDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mi2gp-profile-'));
+/** Throwaway profiles still in use; if the test process exits first, their browsers and files go with it. */
+const liveProfiles = new Set<string>();
+process.once('exit', () => {
+  // Only synchronous work is possible here: kill, wait by blocking, then delete.
+  const doomed = [...liveProfiles].flatMap((profileDir) => {
+    const browserPid = findBrowserPid(profileDir);
+    return browserPid === undefined ? [] : processTree(browserPid).map((entry) => entry.pid);
+  });
+  for (const pid of doomed) killQuietly(pid);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 5_000;
+  while (doomed.some(isAlive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 20);
+  for (const profileDir of liveProfiles) rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
+});
+
+export async function createProfileDir(): Promise<string> {
+  const profileDir = await mkdtemp(join(tmpdir(), 'mi2gp-profile-'));
+  liveProfiles.add(profileDir);
+  return profileDir;
 }
 
-export function removeProfileDir(profileDir: string): Promise<void> {
+export async function removeProfileDir(profileDir: string): Promise<void> {
   // Chromium's children can still be writing for a moment after the main process went away.
-  return rm(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  await rm(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  liveProfiles.delete(profileDir);
 }
 
 /** Chromium's child processes rewrite their command line into one space-separated title, hence both separators. */
@@ -129,12 +147,21 @@ function processKind(args: readonly string[]): string {
   return service === undefined ? type : `utility:${service}`;
 }
 
+/** SIGKILL, where the process may have ended on its own a moment ago. */
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: it is gone already, which is what we wanted.
+  }
+}
+
 /** Resolves once none of `pids` is alive; SIGKILLs stragglers after `graceMs`. */
 export async function waitForExit(pids: readonly number[], graceMs = 10_000): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (pids.some(isAlive)) {
     if (Date.now() > deadline) {
-      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      for (const pid of pids.filter(isAlive)) killQuietly(pid);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -25,6 +25,7 @@ export interface LaunchOptions {
 }
 
 export interface ExtensionBrowser {
+  /** Leave its first page (about:blank) open: the harness controls the worker through that page's CDP session. */
   readonly context: BrowserContext;
   readonly extensionId: string;
   /** Stays usable across stops and restarts of the worker (chromium-e2e.md §5). */

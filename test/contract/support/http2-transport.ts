@@ -151,8 +151,14 @@ function bodyStream(stream: ClientHttp2Stream, failure: () => unknown): Readable
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) stream.pause();
         });
-        stream.once('end', () => settle(() => controller.close()));
-        stream.once('close', () => settle(() => controller.error(failure())));
+        // A reset can follow the last data: only a stream that closed without error ended well.
+        stream.once('close', () =>
+          settle(() =>
+            stream.rstCode === http2Constants.NGHTTP2_NO_ERROR
+              ? controller.close()
+              : controller.error(failure()),
+          ),
+        );
       },
       pull() {
         stream.resume();

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AWKWARD_ALBUMS, AWKWARD_ITEMS, OVERSIZED, presetAwkwardNames, presetHugeAlbum } from './bad-inputs.ts';
+import {
+  AWKWARD_ALBUMS,
+  AWKWARD_ITEMS,
+  OVERSIZED,
+  presetAwkwardNames,
+  presetHugeAlbum,
+} from './bad-inputs.ts';
 import { makeLibrary, SYSTEM_ALBUMS } from './library.ts';
 import { beijingTime, MB, presetBulk, presetDemo, presetSmall } from './presets.ts';
 
@@ -65,13 +71,22 @@ describe('presetDemo', () => {
     expect(library.items.some((item) => item.type === 'video' && item.size > 50 * 1000 * 1000)).toBe(true);
     const jpegs = library.items.filter((item) => item.kind === 'jpeg');
     expect(new Set(jpegs.map((item) => item.embeddedDate))).toEqual(new Set([true, false]));
-    expect(library.items.map((item) => item.kind)).toEqual(expect.arrayContaining(['heic', 'png', 'mp4', 'mov']));
+    expect(library.items.map((item) => item.kind)).toEqual(
+      expect.arrayContaining(['heic', 'png', 'mp4', 'mov']),
+    );
   });
 });
 
 describe('presetBulk', () => {
   it('draws sizes in the requested ranges, repeatably per seed', () => {
-    const options = { photos: 40, photoMinBytes: 2000, photoMaxBytes: 6000, videos: 2, videoMinBytes: 9000, videoMaxBytes: 12_000 };
+    const options = {
+      photos: 40,
+      photoMinBytes: 2000,
+      photoMaxBytes: 6000,
+      videos: 2,
+      videoMinBytes: 9000,
+      videoMaxBytes: 12_000,
+    };
     const library = presetBulk({ ...options, seed: 7 });
     const photos = library.items.filter((item) => item.type === 'image');
     const videos = library.items.filter((item) => item.type === 'video');
@@ -79,8 +94,12 @@ describe('presetBulk', () => {
     for (const photo of photos) expect(photo.size).toBeGreaterThanOrEqual(2000);
     for (const photo of photos) expect(photo.size).toBeLessThanOrEqual(6000);
     for (const video of videos) expect(video.size).toBeGreaterThanOrEqual(9000);
-    expect(presetBulk({ ...options, seed: 7 }).items.map((item) => item.sha1)).toEqual(library.items.map((i) => i.sha1));
-    expect(presetBulk({ ...options, seed: 8 }).items.map((item) => item.size)).not.toEqual(library.items.map((i) => i.size));
+    expect(presetBulk({ ...options, seed: 7 }).items.map((item) => item.sha1)).toEqual(
+      library.items.map((i) => i.sha1),
+    );
+    expect(presetBulk({ ...options, seed: 8 }).items.map((item) => item.size)).not.toEqual(
+      library.items.map((i) => i.size),
+    );
   });
 
   it('defaults to 1,000 photos of 2–6 MB and three videos of 300 MB–1 GB, without generating bytes up front', () => {
@@ -133,7 +152,13 @@ describe('makeLibrary', () => {
   const base = { userId: '1', albums: [{ id: '1', name: null }] };
 
   it('refuses ids that are not 17+ digit strings, unknown albums and duplicate ids', () => {
-    const item = { id: '24886749771200001', fileName: 'a.jpg', kind: 'jpeg' as const, dateTaken: 0, albums: ['1'] };
+    const item = {
+      id: '24886749771200001',
+      fileName: 'a.jpg',
+      kind: 'jpeg' as const,
+      dateTaken: 0,
+      albums: ['1'],
+    };
     expect(() => makeLibrary({ ...base, items: [{ ...item, id: '123' }] })).toThrow(/17\+ digit/);
     expect(() => makeLibrary({ ...base, items: [{ ...item, albums: ['9'] }] })).toThrow(/unknown album 9/);
     expect(() => makeLibrary({ ...base, items: [item, item] })).toThrow(/appears twice/);
@@ -143,8 +168,22 @@ describe('makeLibrary', () => {
     const library = makeLibrary({
       ...base,
       items: [
-        { id: '24886749771200001', fileName: 'a.jpg', kind: 'jpeg', dateTaken: 0, albums: ['1'], contentSeed: 'same' },
-        { id: '24886749771200002', fileName: 'b.jpg', kind: 'jpeg', dateTaken: 0, albums: ['1'], contentSeed: 'same' },
+        {
+          id: '24886749771200001',
+          fileName: 'a.jpg',
+          kind: 'jpeg',
+          dateTaken: 0,
+          albums: ['1'],
+          contentSeed: 'same',
+        },
+        {
+          id: '24886749771200002',
+          fileName: 'b.jpg',
+          kind: 'jpeg',
+          dateTaken: 0,
+          albums: ['1'],
+          contentSeed: 'same',
+        },
         {
           id: '24886749771200003',
           fileName: 'c.jpg',

@@ -8,7 +8,10 @@ const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 
 /** Deep equality of large buffers is slow in expect(); compare lengths and digests instead. */
 function expectSameBytes(actual: Buffer, expected: Buffer): void {
-  expect({ length: actual.length, sha1: sha1(actual) }).toEqual({ length: expected.length, sha1: sha1(expected) });
+  expect({ length: actual.length, sha1: sha1(actual) }).toEqual({
+    length: expected.length,
+    sha1: sha1(expected),
+  });
 }
 const CAPTURED = Date.UTC(2024, 5, 1, 2, 15, 0); // 10:15:00 in Beijing
 
@@ -91,7 +94,15 @@ describe('createMedia: exact sizes and streaming', () => {
 
   it.each(kinds)('%s: hits every requested size, including gaps smaller than one padding segment', (kind) => {
     const minimum = createMedia({ kind, seed: 's' }).size;
-    for (const size of [minimum, minimum + 1, minimum + 3, minimum + 11, minimum + 65_535, minimum + 65_540, 300_001]) {
+    for (const size of [
+      minimum,
+      minimum + 1,
+      minimum + 3,
+      minimum + 11,
+      minimum + 65_535,
+      minimum + 65_540,
+      300_001,
+    ]) {
       const file = createMedia({ kind, seed: 's', size });
       expect(file.size).toBe(size);
       expect(file.buffer().length).toBe(size);
@@ -121,7 +132,9 @@ describe('createMedia: exact sizes and streaming', () => {
     for await (const chunk of file.open(1_234_567)) chunks.push(chunk as Buffer);
     expectSameBytes(Buffer.concat(chunks), whole.subarray(1_234_567));
     expect(file.sha1).toBe(sha1(whole));
-    expect(await createMedia({ kind: 'mp4', seed: 'stream', size: 3_000_000 }).computeSha1()).toBe(sha1(whole));
+    expect(await createMedia({ kind: 'mp4', seed: 'stream', size: 3_000_000 }).computeSha1()).toBe(
+      sha1(whole),
+    );
   });
 
   it('is deterministic per seed and different across seeds, even at the minimum size', () => {
@@ -177,7 +190,9 @@ describe('createMedia: valid files', () => {
   });
 
   it('PNG: signature, IHDR first, IEND last, every CRC right, padding in private ancillary chunks', () => {
-    const chunks = pngChunks(createMedia({ kind: 'png', seed: 'p', size: 140_000, width: 30, height: 20 }).buffer());
+    const chunks = pngChunks(
+      createMedia({ kind: 'png', seed: 'p', size: 140_000, width: 30, height: 20 }).buffer(),
+    );
     expect(chunks[0]!.type).toBe('IHDR');
     expect([chunks[0]!.data.readUInt32BE(0), chunks[0]!.data.readUInt32BE(4)]).toEqual([30, 20]);
     expect(chunks.at(-1)!.type).toBe('IEND');
@@ -190,7 +205,14 @@ describe('createMedia: valid files', () => {
     ['mp4', 'isom'],
     ['mov', 'qt  '],
   ] as const)('%s: ftyp %s, moov/mvhd with the creation time, mdat to the end', (kind, brand) => {
-    const bytes = createMedia({ kind, seed: 'v', size: 100_000, capturedAt: CAPTURED, width: 1920, height: 1080 }).buffer();
+    const bytes = createMedia({
+      kind,
+      seed: 'v',
+      size: 100_000,
+      capturedAt: CAPTURED,
+      width: 1920,
+      height: 1080,
+    }).buffer();
     const top = boxes(bytes);
     expect(top.map((box) => box.type)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
     expect(bytes.toString('latin1', top[0]!.start, top[0]!.start + 4)).toBe(brand);
@@ -208,7 +230,14 @@ describe('createMedia: valid files', () => {
   });
 
   it('HEIC: ftyp heic, meta with the image size, an EXIF item with the date', () => {
-    const bytes = createMedia({ kind: 'heic', seed: 'h', size: 80_000, capturedAt: CAPTURED, width: 4000, height: 3000 }).buffer();
+    const bytes = createMedia({
+      kind: 'heic',
+      seed: 'h',
+      size: 80_000,
+      capturedAt: CAPTURED,
+      width: 4000,
+      height: 3000,
+    }).buffer();
     const top = boxes(bytes);
     expect(top.map((box) => box.type)).toEqual(['ftyp', 'meta', 'free', 'mdat']);
     expect(bytes.toString('latin1', top[0]!.start, top[0]!.start + 4)).toBe('heic');

@@ -65,10 +65,6 @@ export class MediaFile extends GeneratedFile {
     this.width = options.width ?? DEFAULT_WIDTH;
     this.height = options.height ?? DEFAULT_HEIGHT;
   }
-
-  get mediaType(): MediaType {
-    return MEDIA_TYPES[this.kind];
-  }
 }
 
 export function createMedia(options: MediaOptions): MediaFile {

@@ -107,9 +107,9 @@ function cutUpload(req: FakeRequest, after: number, how: string): void {
 
 function cutDownload(req: FakeRequest, res: FakeResponse, query: URLSearchParams): void {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': query.get('n') ?? '0' });
-  res.write(patternBytes(0, Number(query.get('after') ?? 0)), () =>
-    cut(req, query.get('how') ?? 'connection'),
-  );
+  // Both response types take (chunk, callback); their union's overloads do not type-check as one.
+  const write = res.write.bind(res) as (chunk: Uint8Array, callback: () => void) => boolean;
+  write(patternBytes(0, Number(query.get('after') ?? 0)), () => cut(req, query.get('how') ?? 'connection'));
 }
 
 const PATTERN_PERIOD = 251;

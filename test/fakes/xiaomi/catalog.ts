@@ -3,7 +3,7 @@
  * the gallery lists it (newest first), with the per-record change tags and the day buckets that
  * `startDate`/`endDate` and `dayCount` use (xiaomi-api.md §5.1, §5.3, §7).
  */
-import { type Library, type LibraryAlbum, type LibraryItem, SYSTEM_ALBUMS } from '../library/library.ts';
+import { type Library, type LibraryItem, SYSTEM_ALBUMS } from '../library/library.ts';
 
 /** The first item's `tag` (§10 fixture); the others follow in library order. Above 2^53 on purpose. */
 const FIRST_TAG = 48_926_435_156_960_001n;
@@ -32,10 +32,6 @@ export class Catalog {
 
   get userId(): string {
     return this.library.userId;
-  }
-
-  album(id: string): LibraryAlbum | undefined {
-    return this.library.album(id);
   }
 
   /** A live (not deleted) item. */

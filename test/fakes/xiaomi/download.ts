@@ -67,6 +67,11 @@ function refuse(exchange: Exchange, status: number, reason: string): Promise<voi
   return exchange.reply.text(status, CONTENT_TYPE.text, reason);
 }
 
+function fromRefusedOrigin(exchange: Exchange, fake: FakeContext): boolean {
+  const origin = exchange.req.headers.origin ?? '';
+  return fake.behaviour.rejectExtensionOrigin && /^(chrome|moz)-extension:\/\//.test(origin);
+}
+
 /** Step 1. An unknown id is answered like a deleted one. */
 export const storage: Handler = async (exchange, fake) => {
   const query = exchange.url.searchParams;
@@ -87,6 +92,7 @@ export const resolve =
   (links: DownloadLinks): Handler =>
   async (exchange, fake) => {
     const query = exchange.url.searchParams;
+    if (fromRefusedOrigin(exchange, fake)) return refuse(exchange, 403, 'origin not allowed');
     const id = RESOLVE_PATH.exec(exchange.url.pathname)![1]!;
     const ts = Number(query.get('ts'));
     const callback = query.get('cb') ?? '';
@@ -127,10 +133,10 @@ export function parseRange(
     return suffix === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size };
   }
   const start = Number(match[1]);
-  const last = match[2] === '' ? size - 1 : Number(match[2]);
-  if (last < start) return undefined;
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
   if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(last, size - 1) + 1 };
+  const last = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  return { start, end: last + 1 };
 }
 
 /** With E2EE on and encrypted originals (an assumption, §2.5), the bytes are not the listed ones. */
@@ -146,6 +152,7 @@ export const download =
     const link = links.find(url.searchParams.get('sig'));
     if (req.method === 'GET' && !fake.behaviour.downloadAcceptsGet)
       return refuse(exchange, 405, 'Method Not Allowed');
+    if (fromRefusedOrigin(exchange, fake)) return refuse(exchange, 403, 'origin not allowed');
     if (!link) return refuse(exchange, 403, 'signature mismatch');
     if (req.method === 'POST') {
       const meta = new URLSearchParams((await readBody(req)).toString('utf8')).get('meta');

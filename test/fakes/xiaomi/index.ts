@@ -33,6 +33,7 @@
 import { FakeClock } from '../clock.ts';
 import type { Library } from '../library/library.ts';
 import { seededRandom } from '../library/random.ts';
+import { hostMatches } from '../net/hosts.ts';
 import type { FakeService } from '../types.ts';
 import { Catalog } from './catalog.ts';
 import type { FakeContext } from './context.ts';
@@ -131,9 +132,7 @@ export function createFakeXiaomi(options: FakeXiaomiOptions): FakeXiaomi {
   const pipeline = { fake, recorder, faults, links: new DownloadLinks(fake) };
 
   const covered = (host: string) =>
-    [...WEB_HOSTS, ...STORAGE_HOSTS].some((pattern) =>
-      pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern,
-    );
+    [...WEB_HOSTS, ...STORAGE_HOSTS].some((pattern) => hostMatches(pattern, host));
   const extraStorageHosts = [...new Set([behaviour.resolveHost, behaviour.downloadHost])].filter(
     (h) => !covered(h),
   );

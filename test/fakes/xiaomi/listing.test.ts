@@ -51,7 +51,10 @@ async function getData<T>(client: LocalClient, url: string): Promise<T> {
 async function listAll(client: LocalClient, query: string, pageSize: number): Promise<Item[]> {
   const items: Item[] = [];
   for (let pageNum = 0; ; pageNum++) {
-    const page = await getData<GalleriesPage>(client, galleriesUrl(`${query}&pageNum=${pageNum}&pageSize=${pageSize}`));
+    const page = await getData<GalleriesPage>(
+      client,
+      galleriesUrl(`${query}&pageNum=${pageNum}&pageSize=${pageSize}`),
+    );
     items.push(...page.galleries);
     if (page.isLastPage) return items;
   }
@@ -63,7 +66,9 @@ describe('album/list (§4.1)', () => {
     const response = await client.get(
       'https://i.mi.com/gallery/user/album/list?ts=1&pageNum=0&pageSize=10&isShared=false&numOfThumbnails=1',
     );
-    expect(response.text).toMatch(/^\{"result":"ok","retriable":false,"code":0,"description":"成功","data":\{"albums":\[/);
+    expect(response.text).toMatch(
+      /^\{"result":"ok","retriable":false,"code":0,"description":"成功","data":\{"albums":\[/,
+    );
     expect(response.text).toMatch(/"isLastPage":true,"indexHash":18014398509481985\},"ts":\d+\}$/);
     expect(response.text).toContain('"userId":123456789,');
     const { albums } = (response.json() as Envelope<{ albums: Album[] }>).data;
@@ -74,7 +79,10 @@ describe('album/list (§4.1)', () => {
       [SMALL_TRIP_ALBUM_ID, 'Trip 2024', 4],
     ]);
     expect(albums[0]!.thumbnails).toEqual([
-      { url: expect.stringMatching(/^https:\/\/ali\.xmssdn\.micloud\.mi\.com\/2\/\d+\/get_thumbnail\?.*sig=/), orientation: 0 },
+      {
+        url: expect.stringMatching(/^https:\/\/ali\.xmssdn\.micloud\.mi\.com\/2\/\d+\/get_thumbnail\?.*sig=/),
+        orientation: 0,
+      },
     ]);
     expect(albums[0]).toHaveProperty('fakeUnknownField');
   });
@@ -89,8 +97,16 @@ describe('album/list (§4.1)', () => {
       client,
       'https://i.mi.com/gallery/user/album/list?pageNum=1&pageSize=3',
     );
-    expect([first.albums.length, first.isLastPage, second.albums.length, second.isLastPage]).toEqual([3, false, 1, true]);
-    const shared = await getData<{ albums: Album[] }>(client, 'https://i.mi.com/gallery/user/album/list?isShared=true');
+    expect([first.albums.length, first.isLastPage, second.albums.length, second.isLastPage]).toEqual([
+      3,
+      false,
+      1,
+      true,
+    ]);
+    const shared = await getData<{ albums: Album[] }>(
+      client,
+      'https://i.mi.com/gallery/user/album/list?isShared=true',
+    );
     expect(shared.albums).toEqual([]);
   });
 });
@@ -104,9 +120,30 @@ describe('galleries (§5.1)', () => {
     const { galleries } = (response.json() as Envelope<GalleriesPage>).data;
     const listed = galleries.find((item) => item.id === '24886749771200001')!;
     const fixtureKeys = [
-      'id', 'fileName', 'title', 'type', 'mimeType', 'size', 'sha1', 'dateTaken', 'sortTime', 'dateModified',
-      'createTime', 'groupId', 'status', 'tag', 'isFavorite', 'isFrontCamera', 'isUbiImage', 'isLivePhoto',
-      'description', 'exifInfo', 'geoInfo', 'thumbStatus', 'thumbnailInfo', 'bigThumbnailInfo',
+      'id',
+      'fileName',
+      'title',
+      'type',
+      'mimeType',
+      'size',
+      'sha1',
+      'dateTaken',
+      'sortTime',
+      'dateModified',
+      'createTime',
+      'groupId',
+      'status',
+      'tag',
+      'isFavorite',
+      'isFrontCamera',
+      'isUbiImage',
+      'isLivePhoto',
+      'description',
+      'exifInfo',
+      'geoInfo',
+      'thumbStatus',
+      'thumbnailInfo',
+      'bigThumbnailInfo',
     ];
     for (const key of fixtureKeys) expect(listed).toHaveProperty(key);
     const item = xiaomi.library.item('24886749771200001')!;
@@ -155,8 +192,20 @@ describe('galleries (§5.1)', () => {
       albums: [{ id: '1', name: null }],
       items: [
         // 01:00 on 2 June in Beijing is still 1 June in UTC.
-        { id: '24886749771200001', fileName: 'a.jpg', kind: 'jpeg', dateTaken: beijingTime('2024-06-02 01:00:00'), albums: ['1'] },
-        { id: '24886749771200002', fileName: 'b.jpg', kind: 'jpeg', dateTaken: beijingTime('2024-06-01 12:00:00'), albums: ['1'] },
+        {
+          id: '24886749771200001',
+          fileName: 'a.jpg',
+          kind: 'jpeg',
+          dateTaken: beijingTime('2024-06-02 01:00:00'),
+          albums: ['1'],
+        },
+        {
+          id: '24886749771200002',
+          fileName: 'b.jpg',
+          kind: 'jpeg',
+          dateTaken: beijingTime('2024-06-01 12:00:00'),
+          albums: ['1'],
+        },
       ],
     });
     const { client, xiaomi } = await start({ library });
@@ -198,8 +247,13 @@ describe('deletions and the other listings (§4.3, §5.3)', () => {
     xiaomi.deleteItem('24886749771200002');
     const camera = await listAll(client, 'albumId=1', 50);
     expect(camera.map((item) => item.id)).not.toContain('24886749771200002');
-    const bin = await getData<{ content: Item[]; lastPage: boolean }>(client, 'https://i.mi.com/gallery/deleted_v2?maxTag=0&limit=50');
-    expect(bin.content).toMatchObject([{ id: '24886749771200002', status: 'deleted', fileName: 'VID_20240601_102000.mp4' }]);
+    const bin = await getData<{ content: Item[]; lastPage: boolean }>(
+      client,
+      'https://i.mi.com/gallery/deleted_v2?maxTag=0&limit=50',
+    );
+    expect(bin.content).toMatchObject([
+      { id: '24886749771200002', status: 'deleted', fileName: 'VID_20240601_102000.mp4' },
+    ]);
     expect(bin.lastPage).toBe(true);
     expect((await client.get(galleriesUrl('albumId=1'))).text).toContain('"indexHash":18014398509481986');
     expect(xiaomi.state.deletedIds).toEqual(['24886749771200002']);
@@ -207,7 +261,10 @@ describe('deletions and the other listings (§4.3, §5.3)', () => {
 
   it('counts items per UTC+8 day in timeline', async () => {
     const { client } = await start();
-    const data = await getData<{ dayCount: Record<string, number> }>(client, 'https://i.mi.com/gallery/user/timeline?albumId=1');
+    const data = await getData<{ dayCount: Record<string, number> }>(
+      client,
+      'https://i.mi.com/gallery/user/timeline?albumId=1',
+    );
     expect(data.dayCount).toEqual({ '20240601': 3, '20240602': 1, '20240605': 1, '20240606': 1 });
   });
 
@@ -218,12 +275,26 @@ describe('deletions and the other listings (§4.3, §5.3)', () => {
         { id: '1', name: null },
         { id: '22222222222222222', name: 'Secret', hidden: true },
       ],
-      items: [{ id: '24886749771200001', fileName: 'a.jpg', kind: 'jpeg', dateTaken: 0, albums: ['22222222222222222'] }],
+      items: [
+        {
+          id: '24886749771200001',
+          fileName: 'a.jpg',
+          kind: 'jpeg',
+          dateTaken: 0,
+          albums: ['22222222222222222'],
+        },
+      ],
     });
     const { client } = await start({ library });
-    const listed = await getData<{ albums: Album[] }>(client, 'https://i.mi.com/gallery/user/album/list?pageSize=10');
+    const listed = await getData<{ albums: Album[] }>(
+      client,
+      'https://i.mi.com/gallery/user/album/list?pageSize=10',
+    );
     expect(listed.albums.map((album) => album.albumId)).toEqual(['1']);
-    const full = await getData<{ albums: (Album & { totalImageCount: number })[] }>(client, 'https://i.mi.com/gallery/album/full');
+    const full = await getData<{ albums: (Album & { totalImageCount: number })[] }>(
+      client,
+      'https://i.mi.com/gallery/album/full',
+    );
     expect(full.albums.map((album) => [album.albumId, album.name, album.totalImageCount])).toEqual([
       ['1', 'Camera', 0],
       ['22222222222222222', 'Secret', 1],
@@ -232,14 +303,24 @@ describe('deletions and the other listings (§4.3, §5.3)', () => {
 
   it('replays an album in tag order from a cursor in allitems, with deletions as tombstones', async () => {
     const { client, xiaomi } = await start();
-    type Feed = { content: { id: string; tag: string; status: string }[]; syncTag: string; lastPage: boolean };
+    type Feed = {
+      content: { id: string; tag: string; status: string }[];
+      syncTag: string;
+      lastPage: boolean;
+    };
     const first = await getData<Feed>(client, 'https://i.mi.com/gallery/allitems?groupId=1&tag=0&limit=4');
     expect([first.content.length, first.lastPage]).toEqual([4, false]);
     expect(first.syncTag).toBe(first.content.at(-1)!.tag);
-    const rest = await getData<Feed>(client, `https://i.mi.com/gallery/allitems?groupId=1&tag=${first.syncTag}&limit=60`);
+    const rest = await getData<Feed>(
+      client,
+      `https://i.mi.com/gallery/allitems?groupId=1&tag=${first.syncTag}&limit=60`,
+    );
     expect([rest.content.length, rest.lastPage]).toEqual([2, true]);
     xiaomi.deleteItem('24886749771200003');
-    const after = await getData<Feed>(client, `https://i.mi.com/gallery/allitems?groupId=1&tag=${rest.syncTag}`);
+    const after = await getData<Feed>(
+      client,
+      `https://i.mi.com/gallery/allitems?groupId=1&tag=${rest.syncTag}`,
+    );
     expect(after.content).toMatchObject([{ id: '24886749771200003', status: 'deleted' }]);
   });
 });

@@ -77,6 +77,11 @@ export interface XiaomiBehaviour {
   /** Whether a GET to the step-3 URL also serves the bytes (§11 Q2: unknown). Default false: 405. */
   downloadAcceptsGet: boolean;
   /**
+   * Whether steps 2 and 3 refuse (403) a request whose `Origin` is an extension's, as an extension's
+   * POST carries one (§9, §11 Q5: unknown). Default false.
+   */
+  rejectExtensionOrigin: boolean;
+  /**
    * Largest page the listing endpoints return, whatever `pageSize` asks (§5.1: large pages time out).
    * Undefined (default): honour `pageSize`.
    */
@@ -123,6 +128,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<XiaomiBehaviour> = {
   jsonpCallback: 'dl_img_cb',
   range: 'ignore',
   downloadAcceptsGet: false,
+  rejectExtensionOrigin: false,
   maxPageSize: undefined,
   dayBucketUtcOffsetMinutes: 480,
   wholeLibraryIncludesPrivate: false,

@@ -11,7 +11,6 @@ import type { XiaomiRequestRecord } from './recorder.ts';
 
 /** The part of the HTTP/1.1 and HTTP/2 compatibility responses used here. */
 interface ResponseSink {
-  readonly headersSent: boolean;
   readonly destroyed: boolean;
   writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
   write(chunk: Buffer, callback: (error?: Error | null) => void): boolean;
@@ -48,10 +47,6 @@ export class Reply {
   /** Adds a Set-Cookie header to the answer. */
   setCookie(header: string): void {
     this.cookies.push(header);
-  }
-
-  get started(): boolean {
-    return this.res.headersSent;
   }
 
   /** A text answer; a 'truncated-json' or 'rewrite' fault changes the text first. */

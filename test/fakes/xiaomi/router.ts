@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
-import * as account from './account.ts';
+import * as accountEndpoints from './account.ts';
 import { DELETED_BODY, htmlPage, nginxErrorPage, retriableBody } from './bodies.ts';
 import {
   type Exchange,
@@ -53,88 +53,46 @@ interface Route {
 export type ServiceKind = 'web' | 'storage';
 
 function routes(links: DownloadLinks): readonly Route[] {
-  const api = (
+  const route = (
     endpoint: Endpoint,
     path: string | RegExp,
     handle: Handler,
-    access: Access = 'gallery',
+    overrides: Partial<Route> = {},
   ): Route => ({
     endpoint,
-    on: 'web',
     path,
-    methods: ['GET'],
-    access,
-    flaky: 'json',
     handle,
+    on: 'web',
+    methods: ['GET'],
+    access: 'gallery',
+    flaky: 'json',
+    ...overrides,
   });
+  const page = { access: 'public', flaky: 'no' } as const;
+  const account = { access: 'account' } as const;
+  const presigned = { on: 'any', access: 'public', flaky: 'html' } as const;
   return [
-    {
-      endpoint: 'page',
-      on: 'web',
-      path: /^\/(gallery\/h5(\/.*)?)?$/,
-      methods: ['GET'],
-      access: 'public',
-      flaky: 'no',
-      handle: webAppPage,
-    },
-    {
-      endpoint: 'fake-login',
-      on: 'web',
-      path: LOGIN_PATH,
-      methods: ['GET'],
-      access: 'public',
-      flaky: 'no',
-      handle: fakeLogin,
-    },
-    {
-      endpoint: 'fake-verify-phone',
-      on: 'web',
-      path: VERIFY_PHONE_PATH,
-      methods: ['GET'],
-      access: 'public',
-      flaky: 'no',
-      handle: verifyPhone,
-    },
-    { ...api('user-login', '/api/user/login', account.userLogin, 'public'), flaky: 'no' },
-    api('album-list', '/gallery/user/album/list', listing.albumList),
-    api('album-full', '/gallery/album/full', listing.albumFull),
-    api('galleries', '/gallery/user/galleries', listing.galleries),
-    api('timeline', '/gallery/user/timeline', listing.timeline),
-    api('allitems', '/gallery/allitems', listing.allItems),
-    api('deleted-items', '/gallery/deleted_v2', listing.deletedItems),
-    api('common-check', '/common/check', account.commonCheck, 'account'),
-    api('enc-info', '/mic/keybag/v1/getEncInfo', account.encInfo, 'account'),
-    { ...api('index-prepare', '/gallery/user/lite/index/prepare', account.indexPrepare), methods: ['POST'] },
-    api('setting', '/status/lite/setting', account.setting, 'account'),
-    api('quota', '/status/lite/alldetail', account.quota, 'account'),
-    api('storage', STORAGE_PATH, storage),
-    {
-      endpoint: 'storage-resolve',
-      on: 'any',
-      path: RESOLVE_PATH,
-      methods: ['GET'],
-      access: 'public',
-      flaky: 'html',
-      handle: resolve(links),
-    },
-    {
-      endpoint: 'storage-download',
-      on: 'any',
-      path: DOWNLOAD_PATH,
-      methods: ['POST', 'GET'],
-      access: 'public',
-      flaky: 'html',
-      handle: download(links),
-    },
-    {
-      endpoint: 'thumbnail',
-      on: 'any',
-      path: THUMBNAIL_PATH,
-      methods: ['GET'],
-      access: 'public',
-      flaky: 'html',
-      handle: serveThumbnail,
-    },
+    route('page', /^\/(gallery\/h5(\/.*)?)?$/, webAppPage, page),
+    route('fake-login', LOGIN_PATH, fakeLogin, page),
+    route('fake-verify-phone', VERIFY_PHONE_PATH, verifyPhone, page),
+    route('user-login', '/api/user/login', accountEndpoints.userLogin, page),
+    route('album-list', '/gallery/user/album/list', listing.albumList),
+    route('album-full', '/gallery/album/full', listing.albumFull),
+    route('galleries', '/gallery/user/galleries', listing.galleries),
+    route('timeline', '/gallery/user/timeline', listing.timeline),
+    route('allitems', '/gallery/allitems', listing.allItems),
+    route('deleted-items', '/gallery/deleted_v2', listing.deletedItems),
+    route('index-prepare', '/gallery/user/lite/index/prepare', accountEndpoints.indexPrepare, {
+      methods: ['POST'],
+    }),
+    route('storage', STORAGE_PATH, storage),
+    route('common-check', '/common/check', accountEndpoints.commonCheck, account),
+    route('enc-info', '/mic/keybag/v1/getEncInfo', accountEndpoints.encInfo, account),
+    route('setting', '/status/lite/setting', accountEndpoints.setting, account),
+    route('quota', '/status/lite/alldetail', accountEndpoints.quota, account),
+    route('storage-resolve', RESOLVE_PATH, resolve(links), presigned),
+    route('storage-download', DOWNLOAD_PATH, download(links), { ...presigned, methods: ['POST', 'GET'] }),
+    route('thumbnail', THUMBNAIL_PATH, serveThumbnail, presigned),
   ];
 }
 

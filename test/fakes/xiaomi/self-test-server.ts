@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostMatches } from '../net/hosts.ts';
 import type { FakeService } from '../types.ts';
 import { createFakeXiaomi, type FakeXiaomi, type FakeXiaomiOptions } from './index.ts';
 
@@ -14,22 +15,22 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-function serves(pattern: string, host: string): boolean {
-  return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
-}
-
 export async function startLocalServer(services: readonly FakeService[]): Promise<LocalServer> {
   const server: Server = createServer((req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    const service = services.find((candidate) => candidate.hosts.some((pattern) => serves(pattern, host)));
+    const service = services.find((candidate) =>
+      candidate.hosts.some((pattern) => hostMatches(pattern, host)),
+    );
     if (!service) {
       res.writeHead(421).end();
       return;
     }
-    Promise.resolve(service.handle(req, res, new URL(req.url ?? '/', `https://${host}`))).catch((error: unknown) => {
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
-    });
+    Promise.resolve(service.handle(req, res, new URL(req.url ?? '/', `https://${host}`))).catch(
+      (error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      },
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -107,7 +108,13 @@ export class LocalClient {
     };
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: this.port, method: options.method ?? 'GET', path: target.pathname + target.search, headers },
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: options.method ?? 'GET',
+          path: target.pathname + target.search,
+          headers,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let aborted = false;

@@ -4,7 +4,8 @@ import { presetSmall } from '../library/presets.ts';
 import type { FakeXiaomiOptions } from './index.ts';
 import { type RunningFake, startFake } from './self-test-server.ts';
 
-const ALBUMS = 'https://i.mi.com/gallery/user/album/list?ts=1&pageNum=0&pageSize=10&isShared=false&numOfThumbnails=1';
+const ALBUMS =
+  'https://i.mi.com/gallery/user/album/list?ts=1&pageNum=0&pageSize=10&isShared=false&numOfThumbnails=1';
 const KEEP_ALIVE = 'https://i.mi.com/status/lite/setting?type=AutoRenewal&inactiveTime=10&ts=1';
 
 /** The §10 fixture, byte for byte. */
@@ -23,7 +24,10 @@ async function start(options: Partial<FakeXiaomiOptions> = {}): Promise<RunningF
 }
 
 function tokenIn(setCookies: string[]): string | undefined {
-  return setCookies.find((header) => header.startsWith('serviceToken='))?.split(';')[0]?.slice('serviceToken='.length);
+  return setCookies
+    .find((header) => header.startsWith('serviceToken='))
+    ?.split(';')[0]
+    ?.slice('serviceToken='.length);
 }
 
 describe('session cookies', () => {
@@ -68,6 +72,32 @@ describe('session cookies', () => {
     const login = await client.get('https://i.mi.com/__fake/login');
     expect(login.setCookies()[0]).toMatch(/^serviceToken=[^;]+; Path=\/; Secure$/);
     expect((await client.get('https://i.mi.com/__fake/login?userId=42')).status).toBe(403);
+  });
+
+  it('hands out the session cookies to seed, domain-wide or host-only like the login page sets them', async () => {
+    const { xiaomi } = await start();
+    expect(xiaomi.sessionCookies()).toEqual([
+      {
+        name: 'serviceToken',
+        value: xiaomi.state.currentToken,
+        domain: '.mi.com',
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+      {
+        name: 'userId',
+        value: '123456789',
+        domain: '.mi.com',
+        path: '/',
+        secure: true,
+        httpOnly: false,
+        sameSite: 'Lax',
+      },
+    ]);
+    xiaomi.configure({ cookieDomain: 'host-only', accountHost: 'us.i.mi.com' });
+    expect(xiaomi.sessionCookies().map((cookie) => cookie.domain)).toEqual(['us.i.mi.com', 'us.i.mi.com']);
   });
 
   it('answers 401 on a web host other than the account host, as a region mismatch', async () => {
@@ -158,7 +188,10 @@ describe('gallery verification, E2EE and shards', () => {
   it('reports the E2EE status configured', async () => {
     const { client, xiaomi } = await start();
     const url = 'https://i.mi.com/mic/keybag/v1/getEncInfo?hsid=2&appId=micloud&ts=1';
-    expect((await client.get(url)).json()).toMatchObject({ code: 0, data: { e2eeStatus: 'close', zone: 301 } });
+    expect((await client.get(url)).json()).toMatchObject({
+      code: 0,
+      data: { e2eeStatus: 'close', zone: 301 },
+    });
     xiaomi.configure({ e2eeStatus: 'open' });
     expect((await client.get(url)).json()).toMatchObject({ data: { e2eeStatus: 'open' } });
   });
@@ -172,7 +205,10 @@ describe('gallery verification, E2EE and shards', () => {
     expect((await client.get(redirect.headers.location!)).status).toBe(401);
     expect((await client.get(redirect.headers.location!)).status).toBe(200);
 
-    const post = await client.get('https://i.mi.com/gallery/user/lite/index/prepare', { method: 'POST', body: 'serviceToken=x' });
+    const post = await client.get('https://i.mi.com/gallery/user/lite/index/prepare', {
+      method: 'POST',
+      body: 'serviceToken=x',
+    });
     expect(post.status).toBe(307);
   });
 });
