@@ -2,7 +2,7 @@
  * Adapts the Xiaomi source and the Google Photos module to the engine's ports
  * (src/engine/ports.ts), so the engine stays ignorant of either cloud's details.
  */
-import type { DestinationPort, SourcePort } from '../engine/ports.ts';
+import type { BatchItemResult, DestinationPort, SourcePort } from '../engine/ports.ts';
 import type { GooglePhotos } from '../google/index.ts';
 import { MAX_ALBUM_ADD_ITEMS } from '../google/index.ts';
 import type { XiaomiSource } from '../xiaomi/source.ts';
@@ -35,23 +35,18 @@ export function destinationPort(google: GooglePhotos): DestinationPort {
     },
     async batchCreate(albumId, entries) {
       const results = await mediaItems.batchCreate({ albumId, items: entries });
-      return results.map((r) => {
-        switch (r.kind) {
-          case 'created':
-            return {
-              uploadToken: r.uploadToken,
-              kind: 'created',
-              mediaItemId: r.mediaItemId,
-              productUrl: r.productUrl,
-            };
-          case 'exists':
-            return { uploadToken: r.uploadToken, kind: 'exists', message: r.message };
-          case 'rejected':
-            return { uploadToken: r.uploadToken, kind: 'rejected', message: r.message };
-          case 'retry':
-            return { uploadToken: r.uploadToken, kind: 'retry', message: r.message };
-        }
-      });
+      // The Google module's richer results, narrowed to what the engine acts on.
+      return results.map(
+        (r): BatchItemResult =>
+          r.kind === 'created'
+            ? {
+                uploadToken: r.uploadToken,
+                kind: 'created',
+                mediaItemId: r.mediaItemId,
+                productUrl: r.productUrl,
+              }
+            : { uploadToken: r.uploadToken, kind: r.kind, message: r.message },
+      );
     },
     createAlbum: (title) => albums.createAlbum(title),
     listAppAlbums: () => albums.listAppAlbums(),

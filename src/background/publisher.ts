@@ -28,11 +28,11 @@ export function createPublisher(
   badge: (text: string, color: string) => Promise<void>,
 ): Publisher {
   const ports = new Set<RpcPort>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let scheduled = false;
   let lastBadge = '';
 
   const publish = async () => {
-    timer = undefined;
+    scheduled = false;
     const current = await snapshot();
     const event: BackgroundToUiEvent = { type: 'snapshot', snapshot: current };
     for (const port of ports) port.postMessage(event);
@@ -49,7 +49,9 @@ export function createPublisher(
       port.onDisconnect(() => ports.delete(port));
     },
     changed() {
-      timer ??= setTimeout(() => void publish().catch(() => undefined), PUBLISH_INTERVAL_MS);
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(() => void publish().catch(() => undefined), PUBLISH_INTERVAL_MS);
     },
   };
 }

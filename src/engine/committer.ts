@@ -6,7 +6,7 @@
  * token, never by position (§H10). Before a batch is sent its items are written as `creating`
  * with the batch's id; `reconcileInterrupted` settles such items after a stop (§C8).
  */
-import { isMigrationError, type MigrationError } from '../shared/errors.ts';
+import { isMigrationError } from '../shared/errors.ts';
 import type { AlbumMaker } from './albums.ts';
 import { type AlbumKey, albumKeyOf, type EngineDb, type ItemRecord, updateItem } from './db.ts';
 import type { BatchItemResult, DestinationPort } from './ports.ts';

@@ -224,7 +224,7 @@ describe('exactly once across faults', () => {
       rig.dest = new MemoryDestination();
       let calls = 0;
       let killed = false;
-      let onKilled = () => undefined as void;
+      let onKilled: () => void = () => undefined;
       const killedNow = new Promise<void>((resolve) => {
         onKilled = resolve;
       });
