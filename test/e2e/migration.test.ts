@@ -1,0 +1,38 @@
+/**
+ * Whole migrations of the built extension in Chromium, driven through the popup as a person
+ * would, asserted on what arrived in the fake Google Photos.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import { presetSmall } from '../fakes/library/presets.ts';
+import { configureGoogleClient, expectDestinationMatches, startFromPopup, waitForDone } from './flow.ts';
+import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+
+let clouds: FakeClouds | undefined;
+let browser: ExtensionBrowser | undefined;
+
+afterEach(async () => {
+  await browser?.close();
+  await clouds?.close();
+  browser = undefined;
+  clouds = undefined;
+});
+
+describe('a whole migration through the popup', () => {
+  it('moves every album, each item once and byte-identical, into albums of the same names', async () => {
+    const library = presetSmall();
+    clouds = await startFakeClouds({ library });
+    browser = await launchBrowser({ net: clouds.net });
+    await browser.seedCookies(clouds.xiaomi.sessionCookies());
+    await configureGoogleClient(browser, clouds);
+    const popup = await startFromPopup(browser);
+    await waitForDone(popup);
+    expectDestinationMatches(
+      clouds,
+      library,
+      library.albums.map((a) => a.id),
+    );
+    // Every Xiaomi album, and the favourites album, carries the verified mark.
+    expect(await popup.getByText('Verified — safe to let Xiaomi delete').count()).toBe(library.albums.length + 1);
+  });
+});
