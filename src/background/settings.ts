@@ -13,6 +13,7 @@ function sanitize(settings: Settings): Settings {
     maxConcurrentTransfers: Number.isFinite(cap) ? Math.min(MAX_CONCURRENCY_CAP, Math.max(1, cap)) : 6,
     repairCaptureDates: Boolean(settings.repairCaptureDates),
     favoritesAlbum: Boolean(settings.favoritesAlbum),
+    quotaLookMinutes: Math.max(0.5, Number(settings.quotaLookMinutes) || DEFAULT_SETTINGS.quotaLookMinutes),
   };
 }
 

@@ -412,6 +412,8 @@ describe('waiting and resuming', () => {
     rig.clock.offset += 3_600_000;
     await engine.tick();
     const job = await runToEnd(engine);
+    // It looked again after 30 minutes (still refused) and went on after the reset.
+    expect(rig.dest.calls.raw).toBeGreaterThan(4);
     expect(job?.status).toBe('done');
     expect(rig.dest.items).toHaveLength(5);
   });

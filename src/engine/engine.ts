@@ -204,7 +204,10 @@ export class Engine {
     const now = this.deps.clock.now();
     switch (pause.kind) {
       case 'google-quota-daily':
-        return now >= (pause.details.resumeAt ?? 0);
+        // Google's reset time is only known to be "around midnight Pacific" (google-photos-api.md
+        // §E3): besides waiting for it, look again now and then; a look costs one refused request.
+        // `since` is when Google last refused, so the looks survive service-worker restarts.
+        return now >= (pause.details.resumeAt ?? 0) || now - pause.since >= (await this.quotaLookMs());
       case 'xiaomi-logged-out':
       case 'xiaomi-second-validation':
         return (await this.deps.source.checkSession().catch(() => undefined))?.state === 'logged-in';
@@ -216,6 +219,10 @@ export class Engine {
       default:
         return false;
     }
+  }
+
+  private async quotaLookMs(): Promise<number> {
+    return (await this.deps.settings()).quotaLookMinutes * 60_000;
   }
 
   private pauseInfo(kind: ErrorKind | 'user', error: MigrationError | undefined): PauseInfo {

@@ -17,6 +17,11 @@ export interface Settings {
   repairCaptureDates: boolean;
   /** Also put Xiaomi favourites into a "Favorites (Xiaomi)" album. */
   favoritesAlbum: boolean;
+  /**
+   * While Google's daily quota is used up, try again this often besides at the computed reset
+   * (an advanced setting with no control on the options page; tests shorten it).
+   */
+  quotaLookMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -24,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxConcurrentTransfers: 6,
   repairCaptureDates: true,
   favoritesAlbum: true,
+  quotaLookMinutes: 30,
 };
 
 export type GoogleAccountView =
