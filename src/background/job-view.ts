@@ -38,5 +38,6 @@ export function toJobView(job: JobRecord, albums: AlbumRecord[], rate: number): 
     albums: albums.map(albumProgress),
     rate,
     etaSeconds: rate > 0 && job.status === 'running' ? Math.round(remaining / rate) : undefined,
+    plan: job.plan,
   };
 }

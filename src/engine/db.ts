@@ -6,7 +6,7 @@
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { ErrorKind } from '../shared/errors.ts';
-import type { ItemState, JobStatus, PauseInfo } from '../shared/messages.ts';
+import type { ItemState, JobStatus, PauseInfo, PlanSummary } from '../shared/messages.ts';
 import type { SourceAlbum, SourceItem } from '../shared/model.ts';
 
 export const DB_NAME = 'mi2gp';
@@ -29,6 +29,8 @@ export interface JobRecord {
   nextSeq: number;
   /** Each planned item counted once, kept in step with the items like the album counters. */
   counts: AlbumCounts;
+  /** The pre-flight plan, written once the selection is listed. */
+  plan?: PlanSummary;
 }
 
 export type AlbumKey = [jobId: string, xiaomiAlbumId: string, part: number];

@@ -20,6 +20,7 @@ import {
   updateItem,
 } from './db.ts';
 import { newAlbumRecord, type PlanContext, planJob } from './plan.ts';
+import { summarizePlan } from './plan-summary.ts';
 import { backoffMs, NETWORK_DOWN_AFTER, outcomeFor, TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort, SourcePort } from './ports.ts';
 import { receiptRows } from './receipt.ts';
@@ -273,6 +274,7 @@ export class Engine {
           albums,
           abort.signal,
         );
+        job = await this.writePlanSummary(job, settings.repairCaptureDates);
         this.deps.onChange();
       }
       await reconcileInterrupted(commit);
@@ -301,6 +303,21 @@ export class Engine {
       release();
       this.deps.onChange();
     }
+  }
+
+  private async writePlanSummary(job: JobRecord, repairCaptureDates: boolean): Promise<JobRecord> {
+    const items = await this.deps.db.getAll('items', IDBKeyRange.bound([job.id, ''], [job.id, '\uffff']));
+    const plan = summarizePlan(items, {
+      rawUploadLimit: this.deps.destination.rawUploadLimit,
+      chunkSize: this.deps.destination.chunkSize,
+      repairCaptureDates,
+    });
+    const tx = this.deps.db.transaction('jobs', 'readwrite');
+    const stored = (await tx.store.get(job.id)) ?? job;
+    const updated = { ...stored, plan };
+    await tx.store.put(updated);
+    await tx.done;
+    return updated;
   }
 
   private commitContext(job: JobRecord): CommitContext {

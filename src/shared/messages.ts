@@ -66,6 +66,33 @@ export interface AlbumProgress {
   verification?: { receipt: number; xiaomi: number; google: number | null };
 }
 
+/** The pre-flight plan of one Xiaomi album (src/engine/plan-summary.ts). */
+export interface AlbumPlan {
+  xiaomiAlbumId: string;
+  items: number;
+  bytes: number;
+  /** Google albums it becomes: more than 1 above 20,000 items. */
+  parts: number;
+  /** Items that will not be sent, by reason (too large, empty…). */
+  skipped: Partial<Record<ErrorKind, number>>;
+  /** Items in a format Google does not list (google-photos-api.md §E1): they may be refused. */
+  formatUnlisted: number;
+  /** Photos whose file carries no capture date that the repair will date. */
+  undatedRepairable: number;
+  /** Files without a capture date that stay so, by format (PNG, HEIC…): Google dates them by upload. */
+  undatedLeft: Record<string, number>;
+}
+
+export interface PlanSummary {
+  albums: AlbumPlan[];
+  itemsToSend: number;
+  bytesToSend: number;
+  /** Photos Library requests the job needs, of Google's 10,000 a day. */
+  requests: number;
+  days: number;
+  exceedsFreeStorage: boolean;
+}
+
 export interface JobView {
   id: string;
   status: JobStatus;
@@ -81,6 +108,8 @@ export interface JobView {
   rate: number;
   /** Seconds to finish at the current rate, when known. */
   etaSeconds?: number;
+  /** Set once the selection is listed. */
+  plan?: PlanSummary;
 }
 
 export interface Snapshot {

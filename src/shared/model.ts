@@ -27,6 +27,8 @@ export interface SourceItem {
   dateTaken: number;
   isFavorite: boolean;
   isLivePhoto: boolean;
+  /** Whether the listing's exifInfo names a capture time; absent when the listing has no exifInfo. */
+  exifDateListed?: boolean;
 }
 
 export type XiaomiSessionState =

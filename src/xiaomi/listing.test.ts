@@ -240,6 +240,8 @@ describe('albumItemPages', () => {
         dateTaken: 1717208100000,
         isFavorite: false,
         isLivePhoto: false,
+        // exifInfo without dateTime: the file very likely carries no capture date.
+        exifDateListed: false,
       },
     ]);
   });

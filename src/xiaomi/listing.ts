@@ -219,7 +219,18 @@ export function parseItem(entry: unknown, albumId: string): SourceItem {
     dateTaken,
     isFavorite: readBoolean(entry.isFavorite) ?? favoriteFromDescription(entry.description) ?? false,
     isLivePhoto: readBoolean(entry.isLivePhoto) ?? false,
+    ...listedCaptureDate(entry.exifInfo),
   };
+}
+
+/**
+ * Whether Xiaomi's `exifInfo` (read from the file, §5.1) names a capture time: absent when the
+ * listing has no exifInfo at all, so "unknown" stays distinct from "no date".
+ */
+function listedCaptureDate(exifInfo: unknown): Pick<SourceItem, 'exifDateListed'> {
+  if (!isJsonObject(exifInfo)) return {};
+  const value = readString(exifInfo.dateTime)?.trim() ?? '';
+  return { exifDateListed: value !== '' && !/^0{4}\D0{2}\D0{2}/.test(value) };
 }
 
 export interface ItemPage {
