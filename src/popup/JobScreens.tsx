@@ -13,6 +13,7 @@ import {
 } from '../ui/format.ts';
 import { useAction, useApi, useJobCommand } from '../ui/hooks.ts';
 import { t } from '../ui/i18n.ts';
+import { PlanNotes } from '../ui/PlanView.tsx';
 import { describeProblem } from '../ui/problems.ts';
 import { albumCheck, isVerified } from '../ui/verification.ts';
 import { jobProgress, type PauseAction, pauseActions } from './popup-view.ts';
@@ -158,6 +159,7 @@ export function RunningScreen({ job }: { job: JobView }) {
           <span>{timeLeft}</span>
         </p>
       )}
+      {job.plan && <PlanNotes plan={job.plan} />}
       <p class="muted">{t('closeAnytimeNote')}</p>
       <div class="actions">
         <button type="button" class="primary" onClick={() => pause.run()} disabled={pause.busy}>

@@ -8,6 +8,7 @@ import { AlbumChecks, ErrorText, Loading } from '../ui/components.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../ui/format.ts';
 import { useAction, useApi, useJobCommand, useSnapshot } from '../ui/hooks.ts';
 import { errorKey, type MessageKey, t } from '../ui/i18n.ts';
+import { PlanTable } from '../ui/PlanView.tsx';
 import { downloadText } from './download.ts';
 import {
   albumIdsIn,
@@ -240,6 +241,7 @@ export function Report() {
           <AlbumChecks albums={job.albums} />
         </section>
       )}
+      {job?.plan && <PlanTable plan={job.plan} names={names} />}
       <section aria-labelledby="receipt-title">
         <h2 id="receipt-title">{t('receiptTitle')}</h2>
         <p class="muted">{t('receiptExplained')}</p>
