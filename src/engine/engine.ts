@@ -198,7 +198,13 @@ export class Engine {
       await this.resume();
       return;
     }
-    if (job.status === 'planning' || job.status === 'running') this.kick();
+    if (job.status === 'planning' || job.status === 'running') {
+      this.kick();
+      // A single long video can outlast the session cookie: renew it on the watchdog too.
+      await this.keepXiaomiWarm().catch((error) => {
+        if (isMigrationError(error) && error.scope === 'job') this.abort?.abort(error);
+      });
+    }
   }
 
   private async causeHasPassed(pause: PauseInfo): Promise<boolean> {
