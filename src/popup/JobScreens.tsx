@@ -2,7 +2,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AlbumProgress, GoogleAccountView, JobView, PauseInfo } from '../shared/messages.ts';
 import { albumName } from '../ui/albums.ts';
-import { AlbumChecks, ErrorText, ProblemNotice } from '../ui/components.tsx';
+import { AlbumChecks, ErrorText, OutcomeCounts, ProblemNotice } from '../ui/components.tsx';
 import {
   formatBytes,
   formatCount,
@@ -261,18 +261,7 @@ export function FinishedScreen({ job, onNewMigration }: { job: JobView; onNewMig
       <h2 id="screen-title">{cancelled ? t('cancelledTitle') : t('doneTitle')}</h2>
       {cancelled && <p>{t('cancelledText')}</p>}
       <dl class="counts">
-        <div>
-          <dt>{t('countMoved')}</dt>
-          <dd>{formatCount(job.done.items)}</dd>
-        </div>
-        <div>
-          <dt>{t('countSkipped')}</dt>
-          <dd>{formatCount(job.skipped)}</dd>
-        </div>
-        <div>
-          <dt>{t('countFailed')}</dt>
-          <dd>{formatCount(job.failed)}</dd>
-        </div>
+        <OutcomeCounts job={job} />
       </dl>
       {!cancelled && (
         <p class={allVerified ? 'ok' : 'warning'}>{allVerified ? t('allVerified') : t('notAllVerified')}</p>

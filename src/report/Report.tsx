@@ -4,7 +4,7 @@ import { receiptCsv, receiptJson } from '../engine/receipt.ts';
 import type { ErrorKind } from '../shared/errors.ts';
 import type { JobView, ReceiptRow } from '../shared/messages.ts';
 import { albumName } from '../ui/albums.ts';
-import { AlbumChecks, ErrorText, Loading } from '../ui/components.tsx';
+import { AlbumChecks, ErrorText, Loading, OutcomeCounts } from '../ui/components.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../ui/format.ts';
 import { useAction, useApi, useJobCommand, useSnapshot } from '../ui/hooks.ts';
 import { errorKey, type MessageKey, t } from '../ui/i18n.ts';
@@ -50,18 +50,7 @@ function JobSummary({ job }: { job: JobView }) {
           <dd>{formatDateTime(job.finishedAt)}</dd>
         </div>
       )}
-      <div>
-        <dt>{t('countMoved')}</dt>
-        <dd>{formatCount(job.done.items)}</dd>
-      </div>
-      <div>
-        <dt>{t('countSkipped')}</dt>
-        <dd>{formatCount(job.skipped)}</dd>
-      </div>
-      <div>
-        <dt>{t('countFailed')}</dt>
-        <dd>{formatCount(job.failed)}</dd>
-      </div>
+      <OutcomeCounts job={job} />
     </dl>
   );
 }

@@ -1,6 +1,7 @@
 /** Small pieces every page shows the same way. */
-import type { AlbumProgress } from '../shared/messages.ts';
+import type { AlbumProgress, JobView } from '../shared/messages.ts';
 import { albumName } from './albums.ts';
+import { formatCount } from './format.ts';
 import { t } from './i18n.ts';
 import type { ProblemWords } from './problems.ts';
 import { albumCheck, albumCheckText, isVerified } from './verification.ts';
@@ -68,5 +69,25 @@ export function AlbumChecks({ albums }: { albums: AlbumProgress[] }) {
         );
       })}
     </ul>
+  );
+}
+
+/** The three outcome counts of a job, as rows of a `<dl class="counts">`. */
+export function OutcomeCounts({ job }: { job: JobView }) {
+  return (
+    <>
+      <div>
+        <dt>{t('countMoved')}</dt>
+        <dd>{formatCount(job.done.items)}</dd>
+      </div>
+      <div>
+        <dt>{t('countSkipped')}</dt>
+        <dd>{formatCount(job.skipped)}</dd>
+      </div>
+      <div>
+        <dt>{t('countFailed')}</dt>
+        <dd>{formatCount(job.failed)}</dd>
+      </div>
+    </>
   );
 }

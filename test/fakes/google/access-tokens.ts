@@ -3,7 +3,7 @@
  * when, evaluated on the fake clock (google-photos-api.md §F5, §F8).
  */
 import type { FakeClock } from '../clock.ts';
-import { type Random, randomId } from './prng.ts';
+import { type Random, randomId } from '../random.ts';
 import type { AccessTokenRecord, FakeGoogleState } from './state.ts';
 
 export type TokenCheck =

@@ -2,10 +2,11 @@
  * Albums (google-photos-api.md §D1–§D4, §I6): create, list, get and batchAddMediaItems, limited to
  * albums and items the calling OAuth client created; a user may delete an album by hand meanwhile.
  */
+
+import { randomId } from '../random.ts';
 import { jsonReply, type Reply } from './http.ts';
 import { queryPaging, readPage } from './paging.ts';
 import { isRecord, type PhotosContext } from './photos-context.ts';
-import { randomId } from './prng.ts';
 import { albumJson } from './resource-json.ts';
 import type { AlbumRecord } from './state.ts';
 

@@ -3,11 +3,12 @@
  * malformed request, an unknown album or any bad upload token; otherwise HTTP 200 with one status
  * per item, matched to the request by `uploadToken` only.
  */
+
+import { randomId, shuffled } from '../random.ts';
 import { type AlbumPosition, insertIntoAlbum, ownedAlbum } from './albums.ts';
 import { ITEM_FAILED_MESSAGE } from './faults.ts';
 import { jsonReply, type Reply } from './http.ts';
 import { isRecord, type PhotosContext } from './photos-context.ts';
-import { randomId, shuffled } from './prng.ts';
 import { mediaItemJson } from './resource-json.ts';
 import type { AlbumRecord, MediaItemRecord, UploadTokenRecord } from './state.ts';
 

@@ -2,10 +2,11 @@
  * Fault injection for the Photos API: scripted one-off faults, random error rates from the seeded
  * PRNG, per-endpoint latency, cut uploads and per-item batchCreate failures.
  */
+
+import type { Random } from '../random.ts';
 import type { GoogleErrorName } from './google-errors.ts';
 import type { BodyCut, CutMode } from './http.ts';
 import type { FakeGoogleConfig } from './options.ts';
-import type { Random } from './prng.ts';
 
 /**
  * Matches endpoint ids (see `EndpointId`): an exact id, a glob with `*` ('uploads:*'), or a RegExp.

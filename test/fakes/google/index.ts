@@ -23,6 +23,7 @@
  * 'albums:get', 'albums:batchAddMediaItems'.
  */
 import { FakeClock } from '../clock.ts';
+import { seededRandom } from '../random.ts';
 import type { FakeService } from '../types.ts';
 import { AccessTokens } from './access-tokens.ts';
 import { type EndpointPattern, type Fault, Faults, type ItemFailure } from './faults.ts';
@@ -30,7 +31,6 @@ import type { CutMode } from './http.ts';
 import { type AuthorizeBehaviour, OAuthService } from './oauth-service.ts';
 import { DEFAULT_CONFIG, type FakeGoogleConfig, PHOTOS_SCOPES, projectNumberOf } from './options.ts';
 import { PhotosService } from './photos-service.ts';
-import { seededRandom } from './prng.ts';
 import { Quota } from './quota.ts';
 import { FakeGoogleState } from './state.ts';
 

@@ -4,12 +4,12 @@
  * variants and consent page, Chromium's own ListAccounts probe, tokeninfo and revoke.
  */
 import type { FakeClock } from '../clock.ts';
+import { type Random, randomId } from '../random.ts';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 import { htmlReply, jsonReply, type Reply, readBody, redirectReply, sendReply } from './http.ts';
 import type { FakeGoogleConfig } from './options.ts';
-import { type Random, randomId } from './prng.ts';
 import { recordRequest } from './request-log.ts';
 import type { FakeGoogleState } from './state.ts';
 

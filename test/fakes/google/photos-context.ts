@@ -3,6 +3,7 @@
  * behind the token) and the helpers that answer in the right error shape for the endpoint.
  */
 import type { FakeClock } from '../clock.ts';
+import type { Random } from '../random.ts';
 import type { FakeRequest } from '../types.ts';
 import type { Faults } from './faults.ts';
 import {
@@ -15,7 +16,6 @@ import {
 } from './google-errors.ts';
 import { type Reply, readBody } from './http.ts';
 import type { FakeGoogleConfig } from './options.ts';
-import type { Random } from './prng.ts';
 import type { Quota } from './quota.ts';
 import type { FakeGoogleState, RequestLogEntry } from './state.ts';
 

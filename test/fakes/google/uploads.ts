@@ -3,10 +3,10 @@
  * google-photos-api.md §B2–§B5 and the rule table of §I3. A body counts only when it arrived whole.
  */
 import { createHash } from 'node:crypto';
+import { randomId } from '../random.ts';
 import { header, type Reply, readBody } from './http.ts';
 import { inspectMedia } from './media/inspect.ts';
 import type { PhotosContext } from './photos-context.ts';
-import { randomId } from './prng.ts';
 import type { ReceivedFile, UploadSessionRecord, UploadSessionStatus } from './state.ts';
 
 function receiveFile(ctx: PhotosContext, bytes: Buffer): ReceivedFile {

@@ -3,8 +3,9 @@
  * parametric bulk one for benchmarks. Dates are Beijing wall-clock times, as a phone in China names
  * its files (IMG_20240601_101500.jpg was taken at 10:15:00 UTC+8).
  */
+
+import { randomInt, seededRandom } from '../random.ts';
 import { type ItemSpec, type Library, type LibrarySpec, makeLibrary, SYSTEM_ALBUMS } from './library.ts';
-import { randomInt, seededRandom } from './random.ts';
 
 const { camera: CAMERA, screenshots: SCREENSHOTS, private: PRIVATE } = SYSTEM_ALBUMS;
 

@@ -3,7 +3,7 @@
  * seeded rate. Each fault says how an answer goes wrong; the pipeline (router.ts) decides where it
  * applies: instead of the answer, to the answer's body, or inside an endpoint.
  */
-import type { Random } from '../library/random.ts';
+import type { Random } from '../random.ts';
 
 export type Fault =
   /** An nginx HTML error page with this 5xx status (default 502). */

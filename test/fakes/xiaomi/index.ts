@@ -32,8 +32,8 @@
  */
 import { FakeClock } from '../clock.ts';
 import type { Library } from '../library/library.ts';
-import { seededRandom } from '../library/random.ts';
 import { hostMatches } from '../net/hosts.ts';
+import { seededRandom } from '../random.ts';
 import type { FakeService } from '../types.ts';
 import { Catalog } from './catalog.ts';
 import type { FakeContext } from './context.ts';

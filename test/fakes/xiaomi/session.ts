@@ -4,7 +4,7 @@
  * period, and the switches a test flips (expired, restored).
  */
 import type { FakeClock } from '../clock.ts';
-import type { Random } from '../library/random.ts';
+import type { Random } from '../random.ts';
 import type { XiaomiBehaviour } from './options.ts';
 
 interface Token {

@@ -1,6 +1,6 @@
 /**
- * A seeded pseudo-random source (mulberry32), so that fault rates, result shuffles and generated ids
- * repeat from run to run and a failing test can be replayed.
+ * A seeded pseudo-random source (mulberry32) for every fake: sample libraries, fault rates, result
+ * shuffles and generated ids repeat from run to run, so a failing test can be replayed.
  */
 export type Random = () => number;
 
@@ -32,4 +32,9 @@ export function shuffled<T>(items: readonly T[], random: Random): T[] {
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy;
+}
+
+/** An integer in [min, max], both included. */
+export function randomInt(random: Random, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
 }
