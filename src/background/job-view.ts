@@ -1,5 +1,6 @@
 /** The engine's records as the pages see them (src/shared/messages.ts `JobView`). */
 import type { AlbumRecord, JobRecord } from '../engine/db.ts';
+import { partsOf } from '../engine/plan.ts';
 import type { AlbumProgress, JobView } from '../shared/messages.ts';
 
 function albumProgress(album: AlbumRecord): AlbumProgress {
@@ -8,7 +9,9 @@ function albumProgress(album: AlbumRecord): AlbumProgress {
     xiaomiAlbumId: album.xiaomiAlbumId,
     name: album.name,
     system: album.system,
-    part: album.part > 1 || album.title !== album.name ? album.part : undefined,
+    // As the Google title was made: a part number only for an album split in several. (Comparing
+    // title and name would number every system album whose localised title differs from its name.)
+    part: album.part > 1 || partsOf(album.xiaomiCount) > 1 ? album.part : undefined,
     total: Object.values(c).reduce((sum, n) => sum + n, 0),
     done: c.done,
     skipped: c.skipped,

@@ -32,8 +32,15 @@ platform.runtime.onConnect((port) => {
 });
 
 platform.alarms.onAlarm((name) => {
-  if (name === WATCHDOG_ALARM) void ready().then((s) => s.engine.tick());
+  if (name !== WATCHDOG_ALARM) return;
+  void ready().then(async (s) => {
+    await s.engine.tick();
+    await s.localCopy.tick();
+  });
 });
+
+// The browser saves the local copy by itself; each change of a download wakes the worker here.
+platform.downloads.onChanged(() => void ready().then((s) => s.localCopy.kick()));
 
 platform.runtime.onStartup(() => void ready());
 platform.runtime.onInstalled(() => void ready());

@@ -4,7 +4,7 @@
  */
 import type { BatchItemResult, DestinationPort, SourcePort } from '../engine/ports.ts';
 import type { GooglePhotos } from '../google/index.ts';
-import { MAX_ALBUM_ADD_ITEMS } from '../google/index.ts';
+import { albumTitle, MAX_ALBUM_ADD_ITEMS, mediaItemFileName } from '../google/index.ts';
 import type { XiaomiSource } from '../xiaomi/source.ts';
 
 export function sourcePort(xiaomi: XiaomiSource): SourcePort {
@@ -16,6 +16,7 @@ export function sourcePort(xiaomi: XiaomiSource): SourcePort {
     // The engine hashes what it sends itself, so chunk edges and saved states line up exactly;
     // the source still takes the state, to resume mid-file without re-reading the start.
     openDownload: (item, options) => xiaomi.openDownload(item, options),
+    signedDownload: (item) => xiaomi.signedDownload(item),
   };
 }
 
@@ -25,6 +26,9 @@ export function destinationPort(google: GooglePhotos): DestinationPort {
     accountKey: () => auth.accountKey(),
     rawUploadLimit: options.rawUploadLimit,
     chunkSize: options.chunkTargetBytes,
+    // What media-items.ts and albums.ts send: Google keeps it as sent.
+    storedFileName: mediaItemFileName,
+    storedAlbumTitle: albumTitle,
     uploadRaw: (meta, body) => uploads.uploadRaw(meta, body),
     startSession: (meta) => uploads.startSession(meta),
     uploadChunk: (session, offset, body, isLast, meta) =>

@@ -5,13 +5,14 @@
  */
 import { openEngineDb } from '../engine/db.ts';
 import { Engine } from '../engine/engine.ts';
+import { LocalCopier } from '../engine/local-copy.ts';
 import { repairCaptureDate } from '../fidelity/repair.ts';
 import { createGooglePhotos, type GooglePhotos, isValidClientId, preflight } from '../google/index.ts';
 import type { Platform } from '../platform/platform.ts';
 import { systemClock } from '../shared/clock.ts';
 import { errorKey, SYSTEM_ALBUM_KEYS } from '../shared/message-keys.ts';
 import type { BackgroundApi, GoogleAccountView, Snapshot } from '../shared/messages.ts';
-import type { XiaomiSessionState } from '../shared/model.ts';
+import type { SourceAlbum, XiaomiSessionState } from '../shared/model.ts';
 import { createXiaomiSource, type XiaomiSource } from '../xiaomi/source.ts';
 import { createBackgroundApi } from './api.ts';
 import { toJobView } from './job-view.ts';
@@ -34,6 +35,7 @@ export interface GoogleAccountService {
 export interface Services {
   platform: Platform;
   engine: Engine;
+  localCopy: LocalCopier;
   xiaomi: XiaomiSource;
   google: GoogleAccountService;
   settings: ReturnType<typeof createSettingsStore>;
@@ -90,14 +92,22 @@ export async function createServices(platform: Platform): Promise<Services> {
   const keepAlive = createKeepAlive(() => platform.keepAlivePing());
   let lastXiaomi: XiaomiSessionState | undefined;
 
+  /** An album as the person knows it: the Google album's title, the local copy's folder. */
+  const albumName = (album: Pick<SourceAlbum, 'name' | 'system'>) =>
+    album.system
+      ? platform.i18n.message(SYSTEM_ALBUM_KEYS[album.system])
+      : album.name || platform.i18n.message('albumUnnamed');
+
   // Late-bound: the publisher reads the engine, and the engine tells the publisher about changes.
   let engine: Engine;
+  let localCopy: LocalCopier;
   const snapshot = async (): Promise<Snapshot> => {
     const job = await engine.activeJob();
     return {
       xiaomi: lastXiaomi,
       google: await googleAccount.view(),
       job: job ? toJobView(job, await engine.albums(job.id), engine.rate()) : undefined,
+      localCopy: await localCopy.view(),
     };
   };
   const publisher = createPublisher(snapshot, (text, color) => platform.badge(text, color));
@@ -107,20 +117,18 @@ export async function createServices(platform: Platform): Promise<Services> {
     return lastXiaomi;
   };
 
+  const source = sourcePort(xiaomi);
   engine = new Engine({
     db,
-    source: sourcePort(xiaomi),
+    source,
     destination: destinationPort(google),
     clock,
     settings: () => settings.get(),
     preflight,
     repairCaptureDate: (bytes, item) => repairCaptureDate(bytes, item, { enabled: true }),
     albumTitle: (album, part, parts) => {
-      const message = platform.i18n.message;
-      const name = album.system
-        ? message(SYSTEM_ALBUM_KEYS[album.system])
-        : album.name || message('albumUnnamed');
-      return parts > 1 ? message('albumPart', [name, String(part)]) : name;
+      const name = albumName(album);
+      return parts > 1 ? platform.i18n.message('albumPart', [name, String(part)]) : name;
     },
     favoritesTitle: () => platform.i18n.message('favoritesAlbumTitle'),
     describe: (kind) => platform.i18n.message(errorKey(kind)),
@@ -142,10 +150,22 @@ export async function createServices(platform: Platform): Promise<Services> {
     },
     keepAlive,
   });
+  localCopy = new LocalCopier({
+    db,
+    source,
+    downloads: platform.downloads,
+    clock,
+    folderTitle: albumName,
+    describe: (kind) => platform.i18n.message(errorKey(kind)),
+    newId: () => crypto.randomUUID(),
+    onChange: () => publisher.changed(),
+    keepAlive,
+  });
 
   const base: Omit<Services, 'api'> = {
     platform,
     engine,
+    localCopy,
     xiaomi: { ...xiaomi, checkSession: checkXiaomi },
     google: googleAccount,
     settings,
@@ -157,5 +177,6 @@ export async function createServices(platform: Platform): Promise<Services> {
   await platform.alarms.create(WATCHDOG_ALARM, WATCHDOG_PERIOD_MINUTES);
   void checkXiaomi().catch(() => undefined);
   await engine.tick();
+  await localCopy.tick();
   return services;
 }

@@ -79,8 +79,9 @@ export class AlbumMaker {
 
     if (album.createIntentAt !== undefined) {
       const claimed = await claimedAlbumIds(this.db, this.accountKey);
+      const title = this.destination.storedAlbumTitle(album.title);
       const candidates = (await this.destination.listAppAlbums()).filter(
-        (a) => a.title === album.title && !claimed.has(a.id),
+        (a) => a.title === title && !claimed.has(a.id),
       );
       const adopted = candidates.at(-1);
       if (adopted) return this.record(album, adopted);

@@ -305,7 +305,8 @@ async function settleCreating(
     const album = await ctx.albums.ensure(primaryKey(items[0]!));
     const inAlbum = await ctx.destination.albumItems(album.googleAlbumId!);
     for (const item of items) {
-      const match = inAlbum.find((m) => m.filename === item.fileName && !claimed.has(m.id));
+      const stored = ctx.destination.storedFileName(item.fileName);
+      const match = inAlbum.find((m) => m.filename === stored && !claimed.has(m.id));
       if (match) {
         claimed.add(match.id);
         await applyResult(

@@ -6,11 +6,12 @@
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { ErrorKind } from '../shared/errors.ts';
-import type { ItemState, JobStatus, PauseInfo, PlanSummary } from '../shared/messages.ts';
+import type { ItemState, JobStatus, LocalCopyStatus, PauseInfo, PlanSummary } from '../shared/messages.ts';
 import type { SourceAlbum, SourceItem } from '../shared/model.ts';
 
 export const DB_NAME = 'mi2gp';
-const DB_VERSION = 1;
+/** 2 added the local copy's store (`localCopy`). */
+const DB_VERSION = 2;
 
 export interface JobRecord {
   id: string;
@@ -117,6 +118,55 @@ export interface AlbumLedgerRecord {
   title: string;
 }
 
+export type LocalCopyState = 'planned' | 'starting' | 'saving' | 'done' | 'failed';
+
+/** One file of the local copy (src/engine/local-copy.ts): an item saved into one album's folder. */
+export interface LocalCopyEntry {
+  copyId: string;
+  /** `sameFileKey(path)`: one entry per file on disk, whatever the file system's case rules. */
+  pathKey: string;
+  /** "Mi Cloud/<folder>/<file>", relative to the browser's download folder. */
+  path: string;
+  folder: string;
+  /** The Xiaomi album the folder stands for. */
+  albumId: string;
+  seq: number;
+  item: SourceItem;
+  state: LocalCopyState;
+  attempts: number;
+  /** The signed URL, written before the browser is asked for it: a download whose id was lost is found by it. */
+  url?: string;
+  downloadId?: number;
+  /** Where the browser put the file. */
+  savedAs?: string;
+  reasonKind?: ErrorKind;
+  reason?: string;
+}
+
+export interface LocalCopyCounts {
+  total: number;
+  done: number;
+  failed: number;
+  bytesTotal: number;
+  bytesDone: number;
+}
+
+/** The local copy as a whole; one at a time, kept in `meta` (LOCAL_COPY_KEY). */
+export interface LocalCopyRecord {
+  id: string;
+  createdAt: number;
+  status: LocalCopyStatus;
+  pause?: PauseInfo;
+  finishedAt?: number;
+  /** Albums to list and where listing goes on after a stop; absent once everything is listed. */
+  listing?: { albumIds: string[]; albumIndex: number; pageNum: number };
+  /** Folder name per Xiaomi album id, all different. */
+  folders: Record<string, string>;
+  nextSeq: number;
+  /** Kept in step with the entries, in the same transactions. */
+  counts: LocalCopyCounts;
+}
+
 interface EngineSchema extends DBSchema {
   jobs: { key: string; value: JobRecord };
   albums: { key: AlbumKey; value: AlbumRecord; indexes: { byJob: string } };
@@ -128,23 +178,37 @@ interface EngineSchema extends DBSchema {
   ledger: { key: [string, string]; value: LedgerRecord };
   albumLedger: { key: [string, string]; value: AlbumLedgerRecord };
   meta: { key: string; value: unknown };
+  localCopy: {
+    key: [string, string];
+    value: LocalCopyEntry;
+    indexes: { byState: [string, LocalCopyState, number]; byItem: [string, string, string] };
+  };
 }
 
 export type EngineDb = IDBPDatabase<EngineSchema>;
 export type ItemsTx = IDBPTransaction<EngineSchema, StoreNames<EngineSchema>[], 'readwrite'>;
+export type LocalCopyTx = IDBPTransaction<EngineSchema, ('localCopy' | 'meta')[], 'readwrite'>;
 
 export function openEngineDb(name = DB_NAME): Promise<EngineDb> {
   return openDB<EngineSchema>(name, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('jobs', { keyPath: 'id' });
-      const albums = db.createObjectStore('albums', { keyPath: ['jobId', 'xiaomiAlbumId', 'part'] });
-      albums.createIndex('byJob', 'jobId');
-      const items = db.createObjectStore('items', { keyPath: ['jobId', 'id'] });
-      items.createIndex('byState', ['jobId', 'state', 'seq']);
-      items.createIndex('byCommit', 'commitId');
-      db.createObjectStore('ledger', { keyPath: ['accountKey', 'xiaomiId'] });
-      db.createObjectStore('albumLedger', { keyPath: ['accountKey', 'albumKey'] });
-      db.createObjectStore('meta');
+    // Each step upgrades from the version before it, so a person's jobs and ledger survive.
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('jobs', { keyPath: 'id' });
+        const albums = db.createObjectStore('albums', { keyPath: ['jobId', 'xiaomiAlbumId', 'part'] });
+        albums.createIndex('byJob', 'jobId');
+        const items = db.createObjectStore('items', { keyPath: ['jobId', 'id'] });
+        items.createIndex('byState', ['jobId', 'state', 'seq']);
+        items.createIndex('byCommit', 'commitId');
+        db.createObjectStore('ledger', { keyPath: ['accountKey', 'xiaomiId'] });
+        db.createObjectStore('albumLedger', { keyPath: ['accountKey', 'albumKey'] });
+        db.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        const localCopy = db.createObjectStore('localCopy', { keyPath: ['copyId', 'pathKey'] });
+        localCopy.createIndex('byState', ['copyId', 'state', 'seq']);
+        localCopy.createIndex('byItem', ['copyId', 'albumId', 'item.id']);
+      }
     },
   });
 }

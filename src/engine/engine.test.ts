@@ -2,12 +2,16 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { repairCaptureDate } from '../fidelity/repair.ts';
 import { baseJpeg } from '../fidelity/test-support.ts';
+import { RetryDelays } from '../google/backoff.ts';
+import { classifyFailure, malformedSuccess } from '../google/errors.ts';
 import type { Clock } from '../shared/clock.ts';
 import { MigrationError } from '../shared/errors.ts';
 import { DEFAULT_SETTINGS } from '../shared/messages.ts';
 import type { SourceItem } from '../shared/model.ts';
+import { readApiData } from '../xiaomi/envelope.ts';
 import { type EngineDb, openEngineDb } from './db.ts';
-import { Engine } from './engine.ts';
+import { Engine, type EngineDeps } from './engine.ts';
+import { TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort } from './ports.ts';
 import { MemoryDestination, MemorySource, makeItem, sha1Hex } from './testing/memory-ports.ts';
 
@@ -36,7 +40,7 @@ interface Rig {
   dest: MemoryDestination;
   clock: TestClock;
   keepAliveHeld: number;
-  engine(destination?: DestinationPort): Engine;
+  engine(destination?: DestinationPort, extra?: Partial<EngineDeps>): Engine;
 }
 
 let rig: Rig;
@@ -52,7 +56,7 @@ beforeEach(async () => {
     dest,
     clock,
     keepAliveHeld: 0,
-    engine(destination = dest) {
+    engine(destination = dest, extra = {}) {
       let ids = 0;
       return new Engine({
         repairCaptureDate: (bytes, item) => repairCaptureDate(bytes, item, { enabled: true }),
@@ -62,7 +66,7 @@ beforeEach(async () => {
         clock,
         settings: async () => DEFAULT_SETTINGS,
         preflight,
-        albumTitle: (album, part, parts) => (parts > 1 ? `${album.name} (${part})` : album.name),
+        albumTitle: (album, part, parts) => (parts > 1 ? `${album.name} (part ${part})` : album.name),
         favoritesTitle: () => 'Favorites (Xiaomi)',
         describe: (kind) => kind,
         newId: () => `id-${Date.now()}-${ids++}`,
@@ -76,6 +80,7 @@ beforeEach(async () => {
             };
           },
         },
+        ...extra,
       });
     },
   };
@@ -197,7 +202,7 @@ describe('a full job', () => {
 describe('exactly once across faults', () => {
   it('does not duplicate when a batchCreate response is lost after Google created the items', async () => {
     const library = seedLibrary();
-    rig.dest.loseNextBatchResponse = true;
+    rig.dest.loseNextBatchResponse = new TypeError('Failed to fetch');
     const engine = rig.engine();
     await startAll(engine);
     const job = await runToEnd(engine);
@@ -462,5 +467,196 @@ describe('waiting and resuming', () => {
     await engine.cancel();
     expect((await engine.activeJob())?.status).toBe('done');
     expect(await engine.receipt()).toHaveLength(5);
+  });
+
+  it('a Resume pressed while the paused run still winds down carries on at once, not at the next alarm', async () => {
+    seedLibrary();
+    // The first upload settles only when released, as a request still on the wire when Pause is
+    // pressed does: the paused run cannot end before then.
+    let release = () => {};
+    const onTheWire = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const realUpload = rig.dest.uploadRaw.bind(rig.dest);
+    let uploading = false;
+    rig.dest.uploadRaw = async (meta, body) => {
+      uploading = true;
+      await onTheWire;
+      return realUpload(meta, body);
+    };
+    const engine = rig.engine();
+    await startAll(engine);
+    await vi.waitUntil(() => uploading);
+    await engine.pause();
+    setTimeout(release, 50);
+    await engine.resume();
+    // No kick and no tick: the run Resume started must finish the job by itself.
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('done');
+  });
+});
+
+/** A web server's error page, as proxies and maintenance windows send it where JSON belongs. */
+const HTML_PAGE = '<!DOCTYPE html><html><title>502 Bad Gateway</title><body>nginx</body></html>';
+
+/** The error the Google client makes of an HTML error page (src/google/errors.ts). */
+function googleHtmlError(status: number): MigrationError {
+  const exchange = { status, body: HTML_PAGE, contentType: 'text/html', retryAfter: null };
+  return classifyFailure(exchange, {
+    operation: 'upload',
+    scope: 'appendonly',
+    now: Date.now(),
+    delays: new RetryDelays(() => 0),
+  });
+}
+
+/** The error the Xiaomi client makes of an HTML page where its JSON belongs (src/xiaomi/envelope.ts). */
+async function xiaomiHtmlError(): Promise<MigrationError> {
+  const error = await readApiData(new Response(HTML_PAGE, { status: 200 }), '/gallery/user/galleries').catch(
+    (e: unknown) => e,
+  );
+  if (!(error instanceof MigrationError)) throw new Error('expected the Xiaomi client to refuse the page');
+  return error;
+}
+
+describe('bad inputs', () => {
+  it('splits an album one item over Google’s limit into numbered parts, each verified on its own', async () => {
+    // 5 items at a limit of 4 stand for 20,001 at Google's 20,000 (google-photos-api.md §C3).
+    const items = [1, 2, 3, 4, 5].map((n) => makeItem(`2488674977120010${n}`, '7', 100 + n));
+    rig.source.addAlbum({ id: '7', name: 'Big', mediaCount: 0, lastUpdateTime: 0 }, items);
+    const engine = rig.engine(rig.dest, { maxAlbumItems: 4 });
+    await startAll(engine);
+    const job = await runToEnd(engine);
+
+    expect(job?.status).toBe('done');
+    expect(rig.dest.albums.map((a) => [a.title, a.itemIds.length])).toEqual([
+      ['Big (part 1)', 4],
+      ['Big (part 2)', 1],
+    ]);
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(items.map((i) => i.item.sha1).sort());
+    const parts = (await engine.albums(job!.id)).sort((a, b) => a.part - b.part);
+    expect(parts.map((p) => [p.part, p.verified, p.verification])).toEqual([
+      [1, true, { receipt: 4, xiaomi: 4, google: 4 }],
+      [2, true, { receipt: 1, xiaomi: 1, google: 1 }],
+    ]);
+  });
+
+  it('does not verify a part whose Google album lacks one of its items, though the total adds up', async () => {
+    const items = [1, 2, 3, 4, 5].map((n) => makeItem(`2488674977120011${n}`, '7', 100 + n));
+    rig.source.addAlbum({ id: '7', name: 'Big', mediaCount: 0, lastUpdateTime: 0 }, items);
+    const engine = rig.engine(rig.dest, { maxAlbumItems: 4 });
+    await startAll(engine);
+    const realGetAlbum = rig.dest.getAlbum.bind(rig.dest);
+    // Google counts one item fewer in part 1 and one more in part 2: the sum would hide it.
+    rig.dest.getAlbum = async (albumId) => {
+      const album = await realGetAlbum(albumId);
+      const shift = album.title.endsWith('(part 1)') ? -1 : 1;
+      return { ...album, mediaItemsCount: album.mediaItemsCount + shift };
+    };
+    const job = await runToEnd(engine);
+    const parts = (await engine.albums(job!.id)).sort((a, b) => a.part - b.part);
+    expect(parts.map((p) => p.verified)).toEqual([false, false]);
+    expect(parts[0]?.verification).toEqual({ receipt: 4, xiaomi: 4, google: 3 });
+  });
+
+  it('finds an item named past 255 characters after a lost batchCreate answer, not creating it twice', async () => {
+    const longName = `IMG_${'a'.repeat(300)}.jpg`;
+    const item = makeItem('24886749771200031', '1', 700, { fileName: longName });
+    rig.source.addAlbum({ id: '1', name: 'Camera', mediaCount: 0, lastUpdateTime: 0 }, [item]);
+    rig.dest.loseNextBatchResponse = new TypeError('Failed to fetch');
+    const engine = rig.engine();
+    await startAll(engine);
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(1);
+    expect(rig.dest.items[0]?.filename).toHaveLength(255);
+    expect(rig.dest.items[0]?.filename.endsWith('.jpg')).toBe(true);
+  });
+
+  it('adopts an album whose title Google shortened when the answer to its creation was lost', async () => {
+    const name = `旅行${'🏖️'.repeat(300)}`;
+    rig.source.addAlbum({ id: '5', name, mediaCount: 0, lastUpdateTime: 0 }, [
+      makeItem('24886749771200041', '5', 300),
+    ]);
+    const realCreate = rig.dest.createAlbum.bind(rig.dest);
+    let lost = false;
+    rig.dest.createAlbum = async (title) => {
+      const album = await realCreate(title);
+      if (lost) return album;
+      lost = true;
+      throw new TypeError('Failed to fetch');
+    };
+    const engine = rig.engine();
+    await startAll(engine);
+    // The lost answer reads as a dropped connection: the job waits, and the watchdog goes on.
+    expect((await runToEnd(engine))?.pause?.kind).toBe('network-error');
+    await engine.tick();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.albums).toHaveLength(1);
+    expect(rig.dest.albums[0]?.itemIds).toHaveLength(1);
+  });
+
+  it('waits on an HTML page where Xiaomi’s JSON belongs, goes on by itself, and lists everything once', async () => {
+    const library = seedLibrary();
+    const realList = rig.source.listAlbumItems.bind(rig.source);
+    const page = await xiaomiHtmlError();
+    let refused = false;
+    // The first album lists; the second answers with the page.
+    rig.source.listAlbumItems = (albumId, fromPage) => {
+      if (refused || albumId === '1') return realList(albumId, fromPage);
+      refused = true;
+      // The Xiaomi client tried again with back-off before giving this up (src/xiaomi/retry.ts).
+      return (async function* () {
+        yield* [];
+        throw page;
+      })();
+    };
+    const engine = rig.engine();
+    await startAll(engine);
+    await engine.idle();
+    expect((await engine.activeJob())?.pause).toMatchObject({
+      kind: 'xiaomi-malformed-response',
+      resumesByItself: true,
+    });
+    await engine.tick();
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+  });
+
+  it('fails an item Google keeps answering with an HTML error page, saying so; Retry failed moves it', async () => {
+    const library = seedLibrary();
+    const target = library[0]!.item;
+    const realUpload = rig.dest.uploadRaw.bind(rig.dest);
+    let refusals = 0;
+    rig.dest.uploadRaw = async (meta, body) => {
+      if (meta.sha1 !== target.sha1 || refusals > TRANSIENT_RETRIES) return realUpload(meta, body);
+      refusals += 1;
+      throw googleHtmlError(502);
+    };
+    const engine = rig.engine();
+    await startAll(engine);
+    const job = await runToEnd(engine);
+    expect(job?.status).toBe('done');
+    const row = (await engine.receipt()).find((r) => r.xiaomiId === target.id);
+    expect(row).toMatchObject({ state: 'failed', reasonKind: 'google-server-error' });
+    expect(row?.reason).toContain('an HTML page "502 Bad Gateway"');
+    expect(rig.dest.items).toHaveLength(library.length - 1);
+
+    await engine.retryFailed();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+  });
+
+  it('finds the items of a batchCreate answered with an HTML page, instead of creating them twice', async () => {
+    const library = seedLibrary();
+    rig.dest.loseNextBatchResponse = malformedSuccess('batchCreate', 'the body is not JSON', {
+      contentType: 'text/html',
+      body: HTML_PAGE,
+    });
+    const engine = rig.engine();
+    await startAll(engine);
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+    expect(rig.dest.calls.albumItems).toBeGreaterThan(0);
   });
 });

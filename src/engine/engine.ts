@@ -43,6 +43,7 @@ export interface EngineDeps {
   settings(): Promise<Settings>;
   preflight: PlanContext['preflight'];
   albumTitle: PlanContext['albumTitle'];
+  maxAlbumItems?: PlanContext['maxAlbumItems'];
   favoritesTitle(): string;
   /** Words for a pause, in the person's language. */
   describe(kind: ErrorKind | 'user'): string;
@@ -142,6 +143,9 @@ export class Engine {
   }
 
   async resume(): Promise<void> {
+    // A paused run may still be winding down (its aborted requests settling), and kick() does
+    // nothing while one runs: the job would sit until the watchdog alarm. Let it end first.
+    await this.idle();
     const job = await this.activeJob();
     if (!job || !['paused', 'waiting'].includes(job.status)) return;
     await this.setStatus(job.listing ? 'planning' : 'running', undefined);
@@ -221,6 +225,8 @@ export class Engine {
       case 'network-error':
       case 'google-server-error':
       case 'xiaomi-server-error':
+      // An HTML maintenance page where Xiaomi's JSON belongs passes like a server error does.
+      case 'xiaomi-malformed-response':
       case 'unexpected-response':
         return true;
       default:
@@ -240,6 +246,7 @@ export class Engine {
       'network-error',
       'google-server-error',
       'xiaomi-server-error',
+      'xiaomi-malformed-response',
       'unexpected-response',
     ].includes(kind);
     return {

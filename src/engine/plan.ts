@@ -24,14 +24,16 @@ export interface PlanContext {
   preflight(item: SourceItem): MigrationError | undefined;
   albumTitle(album: Pick<SourceAlbum, 'name' | 'system'>, part: number, parts: number): string;
   favoritesAlbum: boolean;
+  /** Items per Google album before an album is split into parts; MAX_ALBUM_ITEMS unless a test lowers it. */
+  maxAlbumItems?: number;
 }
 
-export function partsOf(count: number): number {
-  return Math.max(1, Math.ceil(count / MAX_ALBUM_ITEMS));
+export function partsOf(count: number, maxAlbumItems = MAX_ALBUM_ITEMS): number {
+  return Math.max(1, Math.ceil(count / maxAlbumItems));
 }
 
 export function newAlbumRecord(
-  ctx: Pick<PlanContext, 'albumTitle'>,
+  ctx: Pick<PlanContext, 'albumTitle' | 'maxAlbumItems'>,
   jobId: string,
   album: SourceAlbum,
   part: number,
@@ -43,7 +45,7 @@ export function newAlbumRecord(
     name: album.name,
     system: album.system,
     xiaomiCount: album.mediaCount,
-    title: ctx.albumTitle(album, part, partsOf(album.mediaCount)),
+    title: ctx.albumTitle(album, part, partsOf(album.mediaCount, ctx.maxAlbumItems)),
     counts: emptyCounts(),
   };
 }
@@ -81,7 +83,7 @@ async function writePage(
   let position = job.listing?.position ?? 0;
   let nextSeq = job.nextSeq;
   for (const listed of page.items) {
-    const part = Math.floor(position / MAX_ALBUM_ITEMS) + 1;
+    const part = Math.floor(position / (ctx.maxAlbumItems ?? MAX_ALBUM_ITEMS)) + 1;
     position += 1;
     const albumKey: [string, string, number] = [job.id, album.id, part];
     if (!(await tx.objectStore('albums').get(albumKey))) {
@@ -115,7 +117,6 @@ async function writePage(
   return updated;
 }
 
-/** Lists what is left of the selection into the plan; returns the job with listing complete. */
 /** Changes the stored job in one transaction, so fields written elsewhere (status) are kept. */
 async function patchJob(
   db: EngineDb,

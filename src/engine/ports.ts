@@ -25,6 +25,11 @@ export interface SourcePort {
     item: SourceItem,
     options: { offset: number; hashState?: Uint8Array; signal?: AbortSignal },
   ): Promise<SourceDownload>;
+  /**
+   * Steps 1 and 2 of a download (xiaomi-api.md §6): the signed URL of the original and the `meta`
+   * to POST to it, for the browser to fetch by itself. Short-lived: use it at once.
+   */
+  signedDownload(item: SourceItem): Promise<{ url: string; meta: string }>;
 }
 
 export interface ResumableSession {
@@ -79,6 +84,13 @@ export interface DestinationPort {
   readonly rawUploadLimit: number;
   /** Chunk size for resumable uploads; a multiple of any granularity Google announces. */
   readonly chunkSize: number;
+  /**
+   * The file name Google keeps for an item created under `fileName` (base name, at most 255
+   * characters), and the title it keeps for an album created as `title` (at most 500): what a
+   * look in Google Photos must compare with after a lost answer.
+   */
+  storedFileName(fileName: string): string;
+  storedAlbumTitle(title: string): string;
   uploadRaw(meta: UploadMeta, body: Blob): Promise<string>;
   startSession(meta: UploadMeta): Promise<ResumableSession>;
   uploadChunk(

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createGooglePhotos } from './index.ts';
 import { SCOPE_APPEND_ONLY, SCOPE_READ_APP_CREATED } from './oauth.ts';
 import {
   CLIENT_ID,
   errorRedirect,
   grantedRedirect,
   json,
+  memoryArea,
   REDIRECT_URL,
   START,
   sameBrowser,
@@ -180,6 +182,27 @@ describe('GoogleAuth token life', () => {
     const restarted = sameBrowser(first);
     expect(await restarted.auth.accessToken()).toBe('ya29.token-1');
     expect(first.identity.calls).toHaveLength(1);
+  });
+
+  it('after a browser restart emptied session storage, renews silently for the account kept on disk; not after sign-out', async () => {
+    const { fetch, clock, identity } = testGoogle(noPhotos);
+    const local = memoryArea();
+    const browserRun = () =>
+      createGooglePhotos({
+        fetch,
+        clock,
+        platform: { identity: identity.identity, session: memoryArea(), local },
+        getClientId: async () => CLIENT_ID,
+      });
+    await browserRun().auth.signIn();
+    expect(JSON.stringify([...local.values.values()])).not.toContain('ya29');
+
+    expect(await browserRun().auth.accessToken()).toBe('ya29.token-2');
+    expect(identity.calls[1]?.interactive).toBe(false);
+
+    await browserRun().auth.signOut();
+    await expect(browserRun().auth.accessToken()).rejects.toMatchObject({ kind: 'google-signin-needed' });
+    expect(identity.calls).toHaveLength(2);
   });
 
   it('follows a sign-in made in another extension context', async () => {

@@ -27,6 +27,11 @@ export const REVOKE_URL = 'https://oauth2.googleapis.com/revoke';
 
 /** Platform.session key of the stored token. */
 const SESSION_KEY = 'google.token';
+/**
+ * Platform.local key of who is signed in (never the token): storage.session is emptied when the
+ * browser restarts, and a job must then go on with a silent renewal rather than wait for a click.
+ */
+const ACCOUNT_KEY = 'google.account';
 
 export interface GoogleAccount {
   /** Stable per Google account: the engine keeps "items already done" per key. */
@@ -50,6 +55,9 @@ interface StoredToken {
   loginHint?: string;
 }
 
+/** What a silent renewal needs to know of the sign-in it renews; kept on disk under ACCOUNT_KEY. */
+type Renewable = Pick<StoredToken, 'account' | 'loginHint'>;
+
 export type SignInStatus =
   | { signedIn: false }
   | { signedIn: true; account: GoogleAccount; expiresAt: number; scopes: string[] };
@@ -57,7 +65,8 @@ export type SignInStatus =
 export interface GoogleAuthDeps {
   fetch: FetchLike;
   clock: Clock;
-  platform: Pick<Platform, 'identity' | 'session'>;
+  /** `local` (optional in tests) remembers the account across browser restarts. */
+  platform: Pick<Platform, 'identity' | 'session'> & Partial<Pick<Platform, 'local'>>;
   /** The person's own client id from the settings, if any. */
   getClientId(): Promise<string | undefined>;
   /** The build's client id (`__DEFAULT_GOOGLE_CLIENT_ID__`), used when the person set none. */
@@ -142,7 +151,12 @@ export class GoogleAuth implements AccessTokens {
 
   async accessToken(): Promise<string> {
     const token = await this.load();
-    if (!token) throw signInNeeded('Not signed in to Google');
+    if (!token) {
+      // The browser restarted since the sign-in: renew silently, as before expiry (§F5).
+      const remembered = await this.deps.platform.local?.get<Renewable>(ACCOUNT_KEY);
+      if (!remembered) throw signInNeeded('Not signed in to Google');
+      return (await this.renewSilently(remembered)).accessToken;
+    }
     if (token.expiresAt - this.deps.clock.now() > this.deps.renewBeforeMs) return token.accessToken;
     return (await this.renewSilently(token)).accessToken;
   }
@@ -165,6 +179,7 @@ export class GoogleAuth implements AccessTokens {
   async signOut(): Promise<{ revoked: boolean }> {
     const token = await this.load();
     await this.forget();
+    await this.deps.platform.local?.remove(ACCOUNT_KEY);
     if (!token) return { revoked: false };
     try {
       const response = await this.deps.fetch(REVOKE_URL, {
@@ -178,14 +193,14 @@ export class GoogleAuth implements AccessTokens {
     }
   }
 
-  private renewSilently(previous: StoredToken): Promise<StoredToken> {
+  private renewSilently(previous: Renewable): Promise<StoredToken> {
     this.renewal ??= this.authorize(false, previous).finally(() => {
       this.renewal = undefined;
     });
     return this.renewal;
   }
 
-  private async authorize(interactive: boolean, previous: StoredToken | undefined): Promise<StoredToken> {
+  private async authorize(interactive: boolean, previous: Renewable | undefined): Promise<StoredToken> {
     const { clock, platform } = this.deps;
     const clientId = chooseClientId(await this.deps.getClientId(), this.deps.defaultClientId);
     const state = createState();
@@ -224,6 +239,7 @@ export class GoogleAuth implements AccessTokens {
     };
     this.token = token;
     await platform.session.set(SESSION_KEY, token);
+    await platform.local?.set(ACCOUNT_KEY, { account, loginHint: token.loginHint } satisfies Renewable);
     return token;
   }
 

@@ -18,7 +18,7 @@ export type { GoogleAccount, GoogleAuth, SignInStatus } from './auth.ts';
 export { isValidClientId } from './client-id.ts';
 export type { AppMediaItem, BatchCreateResult, MediaItems, NewMediaItem } from './media-items.ts';
 export { MAX_BATCH_ITEMS } from './media-items.ts';
-export { albumTitle } from './names.ts';
+export { albumTitle, mediaItemFileName } from './names.ts';
 export { REQUIRED_SCOPES } from './oauth.ts';
 export { nextPacificMidnight } from './quota-day.ts';
 export { type ExpectedItem, matchCreatedItems } from './reconcile.ts';
@@ -56,7 +56,7 @@ export const DEFAULT_OPTIONS: GooglePhotosOptions = {
 export interface GooglePhotosDeps {
   fetch: FetchLike;
   clock: Clock;
-  platform: Pick<Platform, 'identity' | 'session'>;
+  platform: Pick<Platform, 'identity' | 'session'> & Partial<Pick<Platform, 'local'>>;
   /** The person's own OAuth client id from the settings, if any. */
   getClientId(): Promise<string | undefined>;
   options?: Partial<GooglePhotosOptions>;

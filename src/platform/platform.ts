@@ -34,6 +34,47 @@ export interface RpcPort {
   disconnect(): void;
 }
 
+/** A file for the browser to fetch and save by itself (chrome.downloads). */
+export interface DownloadRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  /** A form body for POST, e.g. Xiaomi's `meta=…` (xiaomi-api.md §6.3). */
+  body?: string;
+  headers?: { name: string; value: string }[];
+  /** Where, relative to the browser's download folder, '/'-separated; each part already safe. */
+  filename: string;
+}
+
+/** The browser's record of one download. */
+export interface DownloadState {
+  id: number;
+  /** As it was started, before redirects. */
+  url: string;
+  state: 'in_progress' | 'interrupted' | 'complete';
+  /** Why it stopped, in Chrome's words: 'FILE_NO_SPACE', 'NETWORK_FAILED', 'USER_CANCELED'… */
+  error?: string;
+  bytesReceived: number;
+  /** Bytes of the finished file; -1 when unknown. */
+  fileSize: number;
+  /** Where it is on disk (absolute). */
+  filename: string;
+}
+
+export interface Downloads {
+  /**
+   * Starts a download that the browser carries out by itself, so it goes on while the service
+   * worker is stopped. Never overwrites: a name already taken on disk gets a number. Resolves with
+   * the download's id.
+   */
+  start(request: DownloadRequest): Promise<number>;
+  /** Downloads by id, or by the URL they were started with (a lost id is found again this way). */
+  search(query: { id: number } | { url: string }): Promise<DownloadState[]>;
+  /** Stops a download and removes its partial file. */
+  cancel(id: number): Promise<void>;
+  /** Calls back with a download's id whenever its state changes; wakes the service worker. */
+  onChanged(listener: (id: number) => void): void;
+}
+
 export interface Platform {
   runtime: {
     /** Connections from this extension's own pages only: the sender is checked before `listener` runs. */
@@ -66,6 +107,7 @@ export interface Platform {
     clear(name: string): Promise<void>;
     onAlarm(listener: (name: string) => void): void;
   };
+  downloads: Downloads;
   notify(spec: NotificationSpec): Promise<void>;
   badge(text: string, color: string): Promise<void>;
   /** A trivial extension API call: resets the service worker's idle timer (chromium-e2e.md §5). */

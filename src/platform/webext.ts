@@ -3,7 +3,7 @@
  * the same promise-based calls work in every Chromium browser). Everything else gets a `Platform`.
  */
 import browser from 'webextension-polyfill';
-import type { BrowserCookie, KeyValueArea, Platform, RpcPort } from './platform.ts';
+import type { BrowserCookie, DownloadState, KeyValueArea, Platform, RpcPort } from './platform.ts';
 
 function wrapPort(port: browser.Runtime.Port): RpcPort {
   return {
@@ -88,6 +88,35 @@ export function createWebExtPlatform(): Platform {
         await browser.alarms.clear(name);
       },
       onAlarm: (listener) => browser.alarms.onAlarm.addListener((alarm) => listener(alarm.name)),
+    },
+    downloads: {
+      start: ({ url, method, body, headers, filename }) =>
+        browser.downloads.download({
+          url,
+          method,
+          body,
+          headers,
+          filename,
+          // Never replace a file already on disk; the engine names files uniquely itself.
+          conflictAction: 'uniquify',
+          saveAs: false,
+        }),
+      async search(query) {
+        const found = await browser.downloads.search('id' in query ? { id: query.id } : { url: query.url });
+        return found.map(
+          (d): DownloadState => ({
+            id: d.id,
+            url: d.url,
+            state: d.state,
+            error: d.error,
+            bytesReceived: d.bytesReceived,
+            fileSize: d.fileSize,
+            filename: d.filename,
+          }),
+        );
+      },
+      cancel: (id) => browser.downloads.cancel(id),
+      onChanged: (listener) => browser.downloads.onChanged.addListener((delta) => listener(delta.id)),
     },
     async notify({ id, title, message }) {
       await browser.notifications.create(id, {

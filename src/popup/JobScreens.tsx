@@ -57,10 +57,12 @@ function OverallProgress({ job }: { job: JobView }) {
 }
 
 function AlbumProgressList({ albums }: { albums: AlbumProgress[] }) {
-  if (albums.length === 0) return null;
+  // The favourites album counts no items of its own: "0 of 0" would read as nothing to do.
+  const counted = albums.filter((album) => album.total > 0);
+  if (counted.length === 0) return null;
   return (
     <ul class="album-progress">
-      {albums.map((album) => {
+      {counted.map((album) => {
         const finished = album.done + album.skipped + album.failed;
         const fraction = album.total > 0 ? finished / album.total : 0;
         return (
@@ -155,7 +157,8 @@ export function RunningScreen({ job }: { job: JobView }) {
       <OverallProgress job={job} />
       {job.status === 'running' && (
         <p class="progress-line">
-          <span>{t('speed', formatRate(job.rate))}</span>
+          {/* "Speed: 0 B/s" before the first bytes are counted would read as stalled. */}
+          {job.rate > 0 && <span>{t('speed', formatRate(job.rate))}</span>}
           <span>{timeLeft}</span>
         </p>
       )}

@@ -40,6 +40,12 @@ export const ERROR_KINDS = {
   /** Google holds these bytes already (code 6) as an item this app cannot see (google-photos-api.md §C10). */
   'google-already-in-library': 'item',
   'unexpected-response': 'item',
+  // The local copy (chrome.downloads): the disk is full, the person must make room.
+  'download-disk-full': 'job',
+  // One file of the local copy ends with a reason; the others go on.
+  'download-failed': 'item',
+  /** The browser saved another number of bytes than Xiaomi lists (xiaomi-api.md §9). */
+  'download-size-mismatch': 'item',
 } as const satisfies Record<string, 'job' | 'retry' | 'item'>;
 
 export type ErrorKind = keyof typeof ERROR_KINDS;

@@ -112,10 +112,42 @@ export interface JobView {
   plan?: PlanSummary;
 }
 
+/** What to save to disk: whole albums, or the failed and skipped items of the current migration. */
+export type LocalCopyRequest = { albumIds: string[] } | { failedAndSkipped: true };
+
+export type LocalCopyStatus = 'listing' | 'running' | 'waiting' | 'done' | 'cancelled';
+
+/** A file the local copy could not save, and why. */
+export interface LocalCopyFailure {
+  fileName: string;
+  /** Its folder under "Mi Cloud" (the album's name, made safe for every file system). */
+  folder: string;
+  reasonKind: ErrorKind;
+  reason: string;
+}
+
+/** A copy of Xiaomi originals saved to disk by the browser (src/engine/local-copy.ts). */
+export interface LocalCopyView {
+  id: string;
+  status: LocalCopyStatus;
+  pause?: PauseInfo;
+  createdAt: number;
+  finishedAt?: number;
+  /** Files, counted once per album folder they go to. */
+  total: number;
+  done: number;
+  failed: number;
+  bytesTotal: number;
+  bytesDone: number;
+  /** The first failures, in order; `failed` counts them all. */
+  failures: LocalCopyFailure[];
+}
+
 export interface Snapshot {
   xiaomi?: XiaomiSessionState;
   google: GoogleAccountView;
   job?: JobView;
+  localCopy?: LocalCopyView;
 }
 
 export type ItemState =
@@ -166,6 +198,12 @@ export interface BackgroundApi {
   cancelJob(): Promise<void>;
   retryFailed(): Promise<void>;
   receipt(): Promise<ReceiptRow[]>;
+  /** Saves originals to the browser's download folder, "Mi Cloud/<album>/<file>". */
+  saveLocalCopy(request: LocalCopyRequest): Promise<void>;
+  /** Goes on with a local copy that waits for the person (a full disk). */
+  resumeLocalCopy(): Promise<void>;
+  /** Stops the local copy; files already saved stay. */
+  cancelLocalCopy(): Promise<void>;
 }
 
 /** Pushed by the background, named by direction (Dark Reader style). */

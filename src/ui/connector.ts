@@ -178,6 +178,9 @@ export function createMockConnector(
     cancelJob: async () => {},
     retryFailed: async () => {},
     receipt: async () => [],
+    saveLocalCopy: async () => {},
+    resumeLocalCopy: async () => {},
+    cancelLocalCopy: async () => {},
   };
   const implementation: BackgroundApi = { ...defaults, ...overrides };
   const calls: MockConnector['calls'] = [];

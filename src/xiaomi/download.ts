@@ -13,7 +13,7 @@ import type { SourceItem } from '../shared/model.ts';
 import { readResponseText } from './envelope.ts';
 import { malformed, readString } from './fields.ts';
 import { fetchOrFail, getApiData, type XiaomiHttp } from './http.ts';
-import { parseSignedDownload } from './jsonp.ts';
+import { parseSignedDownload, type SignedDownload } from './jsonp.ts';
 import { withRetry } from './retry.ts';
 import { type VerifyingStream, verifyingStream } from './verified-stream.ts';
 
@@ -69,19 +69,29 @@ async function signedLink(
   return url;
 }
 
-async function openOnce(
+/** Steps 1 and 2: the signed step-3 URL and the `meta` its POST must carry. */
+async function resolveOnce(
   http: XiaomiHttp,
   host: string,
   item: SourceItem,
-  { offset = 0, hashState, signal }: DownloadOptions,
-): Promise<VerifiedDownload> {
+  signal?: AbortSignal,
+): Promise<SignedDownload> {
   const link = await signedLink(http, host, item, signal);
   const linkResponse = await fetchOrFail(http, link, { credentials: 'omit', signal });
   if (!linkResponse.ok) {
     await linkResponse.body?.cancel();
     throw storageRefusal(`download link for ${item.id}`, linkResponse);
   }
-  const { url, meta } = parseSignedDownload(await readResponseText(linkResponse));
+  return parseSignedDownload(await readResponseText(linkResponse));
+}
+
+async function openOnce(
+  http: XiaomiHttp,
+  host: string,
+  item: SourceItem,
+  { offset = 0, hashState, signal }: DownloadOptions,
+): Promise<VerifiedDownload> {
+  const { url, meta } = await resolveOnce(http, host, item, signal);
 
   // Range is unknown territory (§6.3, §11.2): asked only when a saved hash lets the prefix be skipped.
   const askRange = offset > 0 && hashState !== undefined;
@@ -127,4 +137,17 @@ export function openVerifiedDownload(
   options: DownloadOptions = {},
 ): Promise<VerifiedDownload> {
   return withRetry(http.retry, () => openOnce(http, host, item, options), options.signal);
+}
+
+/**
+ * Steps 1 and 2 only, for the browser to run step 3 itself (chrome.downloads, xiaomi-api.md §9).
+ * The link is signed and short-lived: use it at once. Transient failures are retried first.
+ */
+export function resolveSignedDownload(
+  http: XiaomiHttp,
+  host: string,
+  item: SourceItem,
+  signal?: AbortSignal,
+): Promise<SignedDownload> {
+  return withRetry(http.retry, () => resolveOnce(http, host, item, signal), signal);
 }

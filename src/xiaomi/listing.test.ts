@@ -119,6 +119,27 @@ describe('listAlbums', () => {
     expect(fetch.to(ALBUM_FULL)).toHaveLength(1);
   });
 
+  it('names a user album without a name, or with spaces only, by its id; other names stay as they are', async () => {
+    const fetch = recordingFetch((request) =>
+      request.url.pathname === ALBUM_FULL
+        ? new Response('', { status: 404 })
+        : ok({
+            albums: [
+              { albumId: '40000000000000001', name: '', mediaCount: 1 },
+              { albumId: '40000000000000002', name: ' \u3000 ', mediaCount: 1 },
+              { albumId: '40000000000000009', name: ' Trip ', mediaCount: 1 },
+            ],
+            isLastPage: true,
+          }),
+    );
+    const albums = await listAlbums(testHttp(fetch), 'i.mi.com');
+    expect(albums.map((a) => a.name)).toEqual([
+      'Album 40000000000000001',
+      'Album 40000000000000002',
+      ' Trip ',
+    ]);
+  });
+
   it('adds the normal albums only album/full knows (hidden ones)', async () => {
     const fetch = albumServer(() =>
       ok({

@@ -148,9 +148,11 @@ async function fullAlbumList(http: XiaomiHttp, host: string, signal?: AbortSigna
 
 function toSourceAlbum(album: ListedAlbum): SourceAlbum {
   const system = SYSTEM_ALBUMS[album.id];
+  // A name of spaces only would show as nothing, in the popup and as a Google album title.
+  const ownName = album.name?.trim() ? album.name : undefined;
   return {
     id: album.id,
-    name: system?.name ?? album.name ?? `Album ${album.id}`,
+    name: system?.name ?? ownName ?? `Album ${album.id}`,
     ...(system && { system: system.system }),
     mediaCount: album.mediaCount,
     ...(album.totalSize !== undefined && { totalSize: album.totalSize }),

@@ -7,9 +7,15 @@ import type { Clock } from '../shared/clock.ts';
 import { MigrationError } from '../shared/errors.ts';
 import type { FetchLike } from '../shared/fetch.ts';
 import type { SourceAlbum, SourceItem, XiaomiSessionState } from '../shared/model.ts';
-import { type DownloadOptions, openVerifiedDownload, type VerifiedDownload } from './download.ts';
+import {
+  type DownloadOptions,
+  openVerifiedDownload,
+  resolveSignedDownload,
+  type VerifiedDownload,
+} from './download.ts';
 import { XiaomiAuthError } from './envelope.ts';
 import type { XiaomiHttp } from './http.ts';
+import type { SignedDownload } from './jsonp.ts';
 import { albumItemPages, type ItemListingOptions, type ItemPage, listAlbums } from './listing.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { detectSession, keepAlive, type SessionPlatform } from './session.ts';
@@ -33,6 +39,8 @@ export interface XiaomiSource {
   listAlbumItems(albumId: string, fromPage?: number, options?: ItemListingOptions): AsyncGenerator<ItemPage>;
   /** Any number may be open at once. */
   openDownload(item: SourceItem, options?: DownloadOptions): Promise<VerifiedDownload>;
+  /** The signed step-3 request of an item's original, for the browser to fetch (the local copy). */
+  signedDownload(item: SourceItem, signal?: AbortSignal): Promise<SignedDownload>;
 }
 
 /** The error a call needing a session throws when there is none. */
@@ -99,5 +107,6 @@ export function createXiaomiSource(deps: XiaomiDeps): XiaomiSource {
       }
     },
     openDownload: (item, options) => onSessionHost((host) => openVerifiedDownload(http, host, item, options)),
+    signedDownload: (item, signal) => onSessionHost((host) => resolveSignedDownload(http, host, item, signal)),
   };
 }

@@ -22,6 +22,10 @@ export interface LaunchOptions {
   profileDir?: string;
   /** The unpacked extension; by default the repository's dist/. */
   dist?: string;
+  /** More Chromium flags, e.g. `--lang=zh-CN` for the Chinese UI. */
+  args?: string[];
+  /** Default true; the demo shows the browser when a display exists. */
+  headless?: boolean;
 }
 
 export interface ExtensionBrowser {
@@ -61,18 +65,19 @@ export async function launchBrowser(options: LaunchOptions): Promise<ExtensionBr
   assertE2ePrerequisites(dist);
   const ownsProfile = options.profileDir === undefined;
   const profileDir = options.profileDir ?? (await createProfileDir());
-  return start({ net: options.net, dist, profileDir }, ownsProfile);
+  const { net, args = [], headless = true } = options;
+  return start({ net, dist, profileDir, args, headless }, ownsProfile);
 }
 
 async function start(options: Required<LaunchOptions>, ownsProfile: boolean): Promise<ExtensionBrowser> {
-  const { net, dist, profileDir } = options;
+  const { net, dist, profileDir, args, headless } = options;
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
-      headless: true,
+      headless,
       timeout: LAUNCH_TIMEOUT_MS,
-      args: extensionArgs(dist, net),
+      args: [...extensionArgs(dist, net), ...args],
     });
     const serviceWorker =
       context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')) ??

@@ -4,6 +4,8 @@
  * album membership, resumable offsets) and count every call so tests can assert on them.
  */
 import { createHash } from 'node:crypto';
+import { albumTitle, mediaItemFileName } from '../../google/names.ts';
+import type { DownloadRequest, DownloadState, Downloads } from '../../platform/platform.ts';
 import { MigrationError } from '../../shared/errors.ts';
 import type { SourceAlbum, SourceItem } from '../../shared/model.ts';
 import type {
@@ -48,7 +50,11 @@ export class MemorySource implements SourcePort {
   readonly albumItems = new Map<string, SourceItem[]>();
   albumList: SourceAlbum[] = [];
   pageSize = 2;
-  calls = { list: 0, download: 0, keepAlive: 0 };
+  calls = { list: 0, download: 0, keepAlive: 0, sign: 0 };
+  /** Ids whose step 1 answers code 50050 (deleted after listing). */
+  readonly deleted = new Set<string>();
+  /** Signed links handed out, by URL: which item and which `meta` the POST must carry. */
+  readonly links = new Map<string, { itemId: string; meta: string }>();
   /** Errors to throw on the next downloads, in order. */
   downloadFaults: Error[] = [];
   /** Corrupts the bytes of these item ids (SHA-1 mismatch) while set. */
@@ -88,6 +94,19 @@ export class MemorySource implements SourcePort {
       if (!this.loggedIn) throw new MigrationError('xiaomi-logged-out', 'session gone');
       yield { pageNum, items: items.slice(pageNum * this.pageSize, (pageNum + 1) * this.pageSize) };
     }
+  }
+
+  async signedDownload(item: SourceItem) {
+    this.calls.sign += 1;
+    if (!this.loggedIn) throw new MigrationError('xiaomi-logged-out', 'session gone');
+    if (this.deleted.has(item.id)) throw new MigrationError('xiaomi-item-deleted', 'code 50050');
+    // Every link is new, as Xiaomi's signed ones are.
+    const link = {
+      url: `https://files.example.test/download_file?sig=${this.calls.sign}`,
+      meta: `m${this.calls.sign}`,
+    };
+    this.links.set(link.url, { itemId: item.id, meta: link.meta });
+    return link;
   }
 
   async openDownload(item: SourceItem, options: { offset: number }): Promise<SourceDownload> {
@@ -160,8 +179,8 @@ export class MemoryDestination implements DestinationPort {
   };
   /** Errors thrown by the next calls of a method, in order. */
   faults: Partial<Record<keyof MemoryDestination['calls'], Error[]>> = {};
-  /** When set, batchCreate creates the items and then throws (the response is lost). */
-  loseNextBatchResponse = false;
+  /** When set, the next batchCreate creates the items and then throws this (the answer is lost or unreadable). */
+  loseNextBatchResponse: Error | undefined;
   /** Cuts the next chunk: Google keeps nothing of it, and the call rejects. */
   cutNextChunk = false;
   /** SHA-1s the person's library already holds from elsewhere: batchCreate answers code 6. */
@@ -170,6 +189,15 @@ export class MemoryDestination implements DestinationPort {
   constructor(options: { rawUploadLimit?: number; chunkSize?: number } = {}) {
     this.rawUploadLimit = options.rawUploadLimit ?? 5000;
     this.chunkSize = options.chunkSize ?? 4096;
+  }
+
+  // Google's own limits, as the real client applies them to what it sends (src/google/names.ts).
+  storedFileName(fileName: string): string {
+    return mediaItemFileName(fileName);
+  }
+
+  storedAlbumTitle(title: string): string {
+    return albumTitle(title);
   }
 
   private fault(method: keyof MemoryDestination['calls']): void {
@@ -260,7 +288,7 @@ export class MemoryDestination implements DestinationPort {
         continue;
       }
       const id = `media-${this.nextId++}`;
-      this.items.push({ id, filename: entry.fileName, sha1: sha1Hex(token.bytes) });
+      this.items.push({ id, filename: this.storedFileName(entry.fileName), sha1: sha1Hex(token.bytes) });
       album.itemIds.push(id);
       results.push({
         uploadToken: entry.uploadToken,
@@ -269,9 +297,10 @@ export class MemoryDestination implements DestinationPort {
         productUrl: `https://photos/${id}`,
       });
     }
-    if (this.loseNextBatchResponse) {
-      this.loseNextBatchResponse = false;
-      throw new TypeError('Failed to fetch');
+    const lost = this.loseNextBatchResponse;
+    if (lost) {
+      this.loseNextBatchResponse = undefined;
+      throw lost;
     }
     // Google does not promise result order (google-photos-api.md §C6): the engine must match by token.
     return results.reverse();
@@ -279,9 +308,18 @@ export class MemoryDestination implements DestinationPort {
 
   async createAlbum(title: string): Promise<AppAlbum> {
     this.fault('createAlbum');
-    const album = { id: `album-${this.nextId++}`, title, itemIds: [] as string[] };
+    const album = {
+      id: `album-${this.nextId++}`,
+      title: this.storedAlbumTitle(title),
+      itemIds: [] as string[],
+    };
     this.albums.push(album);
-    return { id: album.id, title, productUrl: `https://photos/album/${album.id}`, mediaItemsCount: 0 };
+    return {
+      id: album.id,
+      title: album.title,
+      productUrl: `https://photos/album/${album.id}`,
+      mediaItemsCount: 0,
+    };
   }
 
   async listAppAlbums(): Promise<AppAlbum[]> {
@@ -312,5 +350,102 @@ export class MemoryDestination implements DestinationPort {
   deleteAlbumAsUser(albumId: string): void {
     const index = this.albums.findIndex((a) => a.id === albumId);
     this.albums.splice(index, 1);
+  }
+}
+
+interface MemoryDownload extends DownloadState {
+  request: DownloadRequest;
+}
+
+/**
+ * The browser's download manager, for the local copy's tests: downloads stay in progress until
+ * the test lets the browser finish them (`finishAll`), as a real download outlives the call that
+ * started it. Files land in `files` by path, numbered like Chrome's "uniquify" when a name is taken.
+ */
+export class MemoryDownloads implements Downloads {
+  readonly files = new Map<string, Uint8Array>();
+  readonly downloads = new Map<number, MemoryDownload>();
+  private listeners: ((id: number) => void)[] = [];
+  private nextId = 1;
+  /** How the next downloads end instead of completing: an interrupt reason, or other bytes. */
+  outcomes: ({ error: string } | { bytes: Uint8Array })[] = [];
+  /** When set, `start` fails with this (the browser refusing a request). */
+  refuseNext: Error | undefined;
+
+  constructor(private readonly source: MemorySource) {}
+
+  async start(request: DownloadRequest): Promise<number> {
+    const refusal = this.refuseNext;
+    this.refuseNext = undefined;
+    if (refusal) throw refusal;
+    const id = this.nextId++;
+    this.downloads.set(id, {
+      id,
+      url: request.url,
+      state: 'in_progress',
+      bytesReceived: 0,
+      fileSize: -1,
+      filename: '',
+      request,
+    });
+    return id;
+  }
+
+  async search(query: { id: number } | { url: string }): Promise<DownloadState[]> {
+    return [...this.downloads.values()]
+      .filter((d) => ('id' in query ? d.id === query.id : d.url === query.url))
+      .map(({ request: _request, ...state }) => ({ ...state }));
+  }
+
+  async cancel(id: number): Promise<void> {
+    const download = this.downloads.get(id);
+    if (download?.state === 'in_progress') this.end(download, { error: 'USER_CANCELED' });
+  }
+
+  onChanged(listener: (id: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The person clears the download from the browser's list. */
+  erase(id: number): void {
+    this.downloads.delete(id);
+  }
+
+  /** Lets the browser finish every download in progress: each fetches the bytes its link names. */
+  finishAll(): void {
+    for (const download of this.downloads.values()) this.finish(download.id);
+  }
+
+  finish(id: number): void {
+    const download = this.downloads.get(id);
+    if (download?.state === 'in_progress') this.end(download, this.outcomes.shift());
+  }
+
+  private end(download: MemoryDownload, outcome?: { error: string } | { bytes: Uint8Array }): void {
+    if (outcome && 'error' in outcome) {
+      download.state = 'interrupted';
+      download.error = outcome.error;
+    } else {
+      const link = this.source.links.get(download.url);
+      const body = new URLSearchParams(download.request.body ?? '').get('meta');
+      if (!link || download.request.method !== 'POST' || body !== link.meta)
+        throw new Error(`not a signed download: ${download.url}`);
+      const bytes = outcome?.bytes ?? this.source.bytes.get(link.itemId)!;
+      download.filename = this.uniquePath(download.request.filename);
+      this.files.set(download.filename, bytes);
+      download.state = 'complete';
+      download.bytesReceived = bytes.byteLength;
+      download.fileSize = bytes.byteLength;
+    }
+    for (const listener of this.listeners) listener(download.id);
+  }
+
+  private uniquePath(path: string): string {
+    const dot = path.lastIndexOf('.');
+    const [stem, extension] =
+      dot > path.lastIndexOf('/') ? [path.slice(0, dot), path.slice(dot)] : [path, ''];
+    let candidate = path;
+    for (let n = 1; this.files.has(candidate); n++) candidate = `${stem} (${n})${extension}`;
+    return candidate;
   }
 }
