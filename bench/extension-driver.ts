@@ -111,11 +111,13 @@ export const dom = {
 export interface ExtensionSetup {
   /** Settings stored before the popup opens (chrome.storage.local 'settings'); the client id is added. */
   settings?: Record<string, unknown>;
+  /** The built extension; default the repository's dist/. */
+  dist?: string;
 }
 
 /** A browser with the extension, the Xiaomi session cookies and the Google client id in place. */
 export async function launchExtension(clouds: FakeClouds, setup: ExtensionSetup = {}): Promise<RawChromium> {
-  const chromium = await launchRawChromium({ net: clouds.net });
+  const chromium = await launchRawChromium({ net: clouds.net, dist: setup.dist });
   try {
     await chromium.cdp.send('Storage.setCookies', {
       cookies: clouds.xiaomi.sessionCookies().map((cookie) => ({ ...cookie })),

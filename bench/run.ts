@@ -18,7 +18,7 @@
  *   --quick             a small correctness run (100 photos, 2 small videos, 2,000-item popup)
  *   --label=name        added to the result file names
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type LinkShaping,
@@ -95,6 +95,12 @@ const only = new Set(option('only', 'photos,videos,popup', 'photos,videos,popup'
 const popupItems = num('popup-items', 20_000, 2_000);
 const label = option('label', '', 'quick');
 
+// `npm run bench` builds into its own directory: other work may rebuild dist/ while a run goes on.
+const dist = process.env.BENCH_DIST ?? fileURLToPath(new URL('../.tmp/bench-dist', import.meta.url));
+if (!existsSync(`${dist}/manifest.json`)) {
+  throw new Error(`no build in ${dist}: run \`npm run bench\` (it builds first) or set BENCH_DIST`);
+}
+
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const startedAt = new Date();
 const report: BenchReport = {
@@ -112,13 +118,14 @@ for (const workload of workloads) {
   report.workloads.push(
     await runWorkload(workload, shaping, {
       reference: { concurrency: num('concurrency', 8) },
+      extension: { dist },
       log,
     }),
   );
 }
 let popup: PopupResult | undefined;
 if (only.has('popup')) {
-  popup = await runPopupScenario(popupItems, shaping, { log });
+  popup = await runPopupScenario(popupItems, shaping, { dist, log });
   report.popup = popup;
 }
 

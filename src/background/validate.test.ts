@@ -33,7 +33,7 @@ describe('checkCall', () => {
     ['a method of Object.prototype', 'constructor', []],
     ['arguments to a call that takes none', 'pauseJob', [1]],
     ['no album list', 'startJob', []],
-    ['album ids that are numbers (precision lost above 2^53)', 'startJob', [[24886749771200001]]],
+    ['album ids that are numbers, which lose digits above 2^53', 'startJob', [[Number('24886749771200001')]]],
     ['album ids that are not digits', 'startJob', [['1', '../2']]],
     ['an empty album list', 'startJob', [[]]],
     ['a string instead of a list', 'startJob', ['1']],

@@ -91,7 +91,6 @@ async function applyResult(
 /** Errors with which Google refuses a whole request before doing anything (google-photos-api.md §I5). */
 const REFUSED_WHOLE: ReadonlySet<string> = new Set([
   'google-album-missing',
-  'google-upload-token-invalid',
   'google-rate-limited',
   'google-quota-daily',
   'google-storage-full',
@@ -142,6 +141,13 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
       sending.map((it) => ({ uploadToken: it.uploadToken!, fileName: it.fileName })),
     );
   } catch (error) {
+    if (isMigrationError(error) && error.kind === 'google-upload-token-invalid') {
+      // Spent tokens read the same as bad ones: an earlier send of this batch whose answer was lost
+      // may have created the items (Chromium itself sends a POST again when a reused connection is
+      // reset, measured in test/e2e/survival.test.ts). Look in the album before uploading again.
+      await settleCreating(ctx, sending, 'tokens-refused');
+      return;
+    }
     if (!isMigrationError(error) || !REFUSED_WHOLE.has(error.kind)) {
       // The request may or may not have been carried out (connection lost, 5xx): look, don't guess.
       await reconcileInterrupted(ctx);
@@ -158,10 +164,6 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
     }
     if (error.kind === 'google-album-missing') {
       await forgetDeletedAlbum(ctx, key, googleAlbumId);
-      return;
-    }
-    if (error.kind === 'google-upload-token-invalid') {
-      for (const item of sending) await backToUpload(ctx, item, error.message);
       return;
     }
     throw error;
@@ -277,13 +279,14 @@ export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
  * Settles items whose creation is uncertain by looking at what their album holds: an item already
  * there (matched by file name, in request order, among media items no record claims) is adopted.
  * For the others, `missing` says what they mean: after a stop, the batch was never carried out
- * (the token was not consumed, so it is sent again while fresh); after a code 6, Google holds the
- * bytes as an item of the library this app cannot see (§C10), so it ends skipped with that reason.
+ * (the token was not consumed, so it is sent again while fresh); after Google refused the tokens,
+ * they go to a fresh upload; after a code 6, Google holds the bytes as an item of the library this
+ * app cannot see (§C10), so it ends skipped with that reason.
  */
 async function settleCreating(
   ctx: CommitContext,
   creating: ItemRecord[],
-  missing: 'not-created' | 'already-in-library',
+  missing: 'not-created' | 'tokens-refused' | 'already-in-library',
 ): Promise<void> {
   // Media items some record already owns (this job's, or an earlier job's for this account).
   const claimed = new Set<string>();
@@ -328,14 +331,20 @@ async function settleCreating(
           reason: 'Google Photos already holds these exact bytes as an item this extension did not create',
         }));
         ctx.onItemFinal(after);
-      } else if (ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
+      } else if (missing === 'not-created' && ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
         await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
           ...it,
           state: 'uploaded',
           commitId: undefined,
         }));
       } else {
-        await backToUpload(ctx, item, 'upload token expired before it could be used');
+        await backToUpload(
+          ctx,
+          item,
+          missing === 'tokens-refused'
+            ? 'Google refused the upload token'
+            : 'upload token expired before it could be used',
+        );
       }
     }
   }

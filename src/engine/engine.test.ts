@@ -647,6 +647,20 @@ describe('bad inputs', () => {
     expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
   });
 
+  it('does not duplicate when a resent batchCreate meets the tokens its lost first send used up', async () => {
+    // Chromium sends a POST again by itself when a reused connection is reset: the answer that
+    // arrives is the resend's "invalid upload token", though the first send created the items.
+    const library = seedLibrary();
+    rig.dest.loseNextBatchResponse = new MigrationError(
+      'google-upload-token-invalid',
+      'Request must contain a valid upload token.',
+    );
+    const engine = rig.engine();
+    await startAll(engine);
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+  });
+
   it('finds the items of a batchCreate answered with an HTML page, instead of creating them twice', async () => {
     const library = seedLibrary();
     rig.dest.loseNextBatchResponse = malformedSuccess('batchCreate', 'the body is not JSON', {

@@ -497,14 +497,6 @@ export class LocalCopier {
       await this.update(entry, { state: 'failed', reasonKind: problem.kind, reason: problem.message });
       return;
     }
-    if (new URL(signed.url).protocol !== 'https:') {
-      await this.update(entry, {
-        state: 'failed',
-        reasonKind: 'unexpected-response',
-        reason: 'Xiaomi named a download address that is not https',
-      });
-      return;
-    }
     const starting = await this.update(entry, { state: 'starting', url: signed.url });
     let id: number;
     try {

@@ -58,7 +58,7 @@ function clean(text: string): string {
  * The name `stem` + `tail` within the limits: prefixed with "_" when Windows reserves it, and with
  * "_" after an extension the shell would act on.
  */
-function fit(limits: Limits, stem: string, shownTail: string): string {
+function fitName(limits: Limits, stem: string, shownTail: string): string {
   const whole = stem + shownTail;
   const tail = SHELL_EXTENSION.test(whole) ? `${shownTail}_` : shownTail;
   const safeStem = DEVICE_NAMES.test(whole) || SHELL_FILES.test(whole) ? `_${stem}` : stem;
@@ -74,7 +74,7 @@ function fit(limits: Limits, stem: string, shownTail: string): string {
  * `fallback` is used when nothing of the name is left.
  */
 export function safeFolderName(name: string, fallback: string, suffix = ''): string {
-  return fit(FOLDER_LIMITS, clean(name) || clean(fallback), suffix);
+  return fitName(FOLDER_LIMITS, clean(name) || clean(fallback), suffix);
 }
 
 /**
@@ -86,7 +86,7 @@ export function safeFileName(name: string, fallback: string, suffix = ''): strin
   const extension = EXTENSION.exec(cleaned)?.[1];
   const stem = extension === undefined ? cleaned : cleaned.slice(0, -extension.length - 1);
   const tail = extension === undefined ? suffix : `${suffix}.${extension}`;
-  return fit(FILE_LIMITS, stem.replace(AT_ENDS, '') || clean(fallback), tail);
+  return fitName(FILE_LIMITS, stem.replace(AT_ENDS, '') || clean(fallback), tail);
 }
 
 /**

@@ -26,8 +26,9 @@ export interface SourcePort {
     options: { offset: number; hashState?: Uint8Array; signal?: AbortSignal },
   ): Promise<SourceDownload>;
   /**
-   * Steps 1 and 2 of a download (xiaomi-api.md §6): the signed URL of the original and the `meta`
-   * to POST to it, for the browser to fetch by itself. Short-lived: use it at once.
+   * Steps 1 and 2 of a download (xiaomi-api.md §6): the signed URL of the original, always on a
+   * Xiaomi host over https, and the `meta` to POST to it, for the browser to fetch by itself.
+   * Short-lived: use it at once.
    */
   signedDownload(item: SourceItem): Promise<{ url: string; meta: string }>;
 }

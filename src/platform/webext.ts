@@ -4,6 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { BrowserCookie, DownloadState, KeyValueArea, Platform, RpcPort } from './platform.ts';
+import { isOwnPage } from './sender.ts';
 
 function wrapPort(port: browser.Runtime.Port): RpcPort {
   return {
@@ -13,12 +14,6 @@ function wrapPort(port: browser.Runtime.Port): RpcPort {
     onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
     disconnect: () => port.disconnect(),
   };
-}
-
-/** Only this extension's own pages may drive the engine (Dark Reader-style sender check). */
-function isOwnPage(sender: browser.Runtime.MessageSender | undefined): boolean {
-  const origin = browser.runtime.getURL('');
-  return sender?.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(origin);
 }
 
 function area(storage: browser.Storage.StorageArea, areaName: string): KeyValueArea {
@@ -45,7 +40,7 @@ export function createWebExtPlatform(): Platform {
     runtime: {
       onConnect(listener) {
         browser.runtime.onConnect.addListener((port) => {
-          if (!isOwnPage(port.sender)) {
+          if (!isOwnPage(port.sender, browser.runtime.id, browser.runtime.getURL(''))) {
             port.disconnect();
             return;
           }

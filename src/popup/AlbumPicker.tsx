@@ -40,6 +40,7 @@ export function AlbumPicker({ google }: { google: GoogleAccountView }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const load = useAction(async () => setAlbums(await api.listAlbums()));
   const start = useJobCommand(() => api.startJob([...selected]));
+  const saveToDisk = useJobCommand(() => api.saveLocalCopy({ albumIds: [...selected] }));
   useEffect(() => load.run(), [load.run]);
 
   const account =
@@ -124,8 +125,15 @@ export function AlbumPicker({ google }: { google: GoogleAccountView }) {
         >
           {t('startButton')}
         </button>
+        <button
+          type="button"
+          onClick={() => saveToDisk.run()}
+          disabled={summary.albums === 0 || saveToDisk.busy}
+        >
+          {t('saveLocalCopyButton')}
+        </button>
       </div>
-      <ErrorText message={start.error} />
+      <ErrorText message={start.error ?? saveToDisk.error} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { Snapshot } from '../shared/messages.ts';
 import { ErrorText, Loading } from '../ui/components.tsx';
 import { type Action, useAction, useApi, useSnapshot } from '../ui/hooks.ts';
 import { t } from '../ui/i18n.ts';
+import { LocalCopyProgress } from '../ui/LocalCopyProgress.tsx';
 import { AlbumPicker } from './AlbumPicker.tsx';
 import { FinishedScreen, RunningScreen, StoppedScreen } from './JobScreens.tsx';
 import { popupScreen, screenOpensSettings } from './popup-view.ts';
@@ -89,6 +90,7 @@ export function Popup() {
       {screen.kind === 'finished' && (
         <FinishedScreen job={screen.job} onNewMigration={() => setSetAsideJobId(screen.job.id)} />
       )}
+      {snapshot.localCopy && <LocalCopyProgress copy={snapshot.localCopy} failuresShown={3} />}
     </PopupFrame>
   );
 }

@@ -8,6 +8,7 @@ import { AlbumChecks, ErrorText, Loading, OutcomeCounts } from '../ui/components
 import { formatBytes, formatCount, formatDateTime } from '../ui/format.ts';
 import { useAction, useApi, useJobCommand, useSnapshot } from '../ui/hooks.ts';
 import { errorKey, type MessageKey, t } from '../ui/i18n.ts';
+import { LocalCopyProgress } from '../ui/LocalCopyProgress.tsx';
 import { PlanTable } from '../ui/PlanView.tsx';
 import { downloadText } from './download.ts';
 import {
@@ -133,7 +134,9 @@ function ReceiptTable({ rows, names }: { rows: ReceiptRow[]; names: Map<string, 
           <tr>
             <th scope="col">{t('columnFile')}</th>
             <th scope="col">{t('columnAlbum')}</th>
-            <th scope="col">{t('columnSize')}</th>
+            <th scope="col" class="number">
+              {t('columnSize')}
+            </th>
             <th scope="col">{t('columnStatus')}</th>
             <th scope="col">{t('columnReason')}</th>
             <th scope="col">{t('columnGoogle')}</th>
@@ -205,13 +208,16 @@ export function Report() {
     await api.retryFailed();
     setRows(await api.receipt());
   });
+  const saveLeftovers = useJobCommand(() => api.saveLocalCopy({ failedAndSkipped: true }));
   useEffect(() => load.run(), [load.run]);
 
   const job = snapshot?.job;
   const names = useMemo(() => albumNames(job), [job]);
   const shown = useMemo(() => (rows ? filterRows(rows, filter) : []), [rows, filter]);
   const current = pageOf(shown, page);
-  const failedCount = rows ? groupCounts(rows).failed : 0;
+  const counts = rows ? groupCounts(rows) : undefined;
+  const failedCount = counts?.failed ?? 0;
+  const leftoverCount = failedCount + (counts?.skipped ?? 0);
 
   const changeFilter = (next: ReceiptFilter) => {
     setFilter(next);
@@ -231,6 +237,9 @@ export function Report() {
         </section>
       )}
       {job?.plan && <PlanTable plan={job.plan} names={names} />}
+      {snapshot?.localCopy && (
+        <LocalCopyProgress copy={snapshot.localCopy} failuresShown={snapshot.localCopy.failures.length} />
+      )}
       <section aria-labelledby="receipt-title">
         <h2 id="receipt-title">{t('receiptTitle')}</h2>
         <p class="muted">{t('receiptExplained')}</p>
@@ -262,8 +271,13 @@ export function Report() {
                   {t('retryFailedButton')}
                 </button>
               )}
+              {leftoverCount > 0 && (
+                <button type="button" onClick={() => saveLeftovers.run()} disabled={saveLeftovers.busy}>
+                  {t('saveFailedAndSkippedButton')}
+                </button>
+              )}
             </div>
-            <ErrorText message={retry.error ?? load.error} />
+            <ErrorText message={retry.error ?? saveLeftovers.error ?? load.error} />
             <Filters rows={rows} filter={filter} names={names} onChange={changeFilter} />
             <p role="status">
               {shown.length === 0

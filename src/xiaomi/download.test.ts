@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../shared/model.ts';
-import { openVerifiedDownload } from './download.ts';
+import { openVerifiedDownload, resolveSignedDownload } from './download.ts';
 import {
   bodyOf,
   fileBytes,
@@ -215,5 +215,35 @@ describe('openVerifiedDownload', () => {
     const bodies = await Promise.all(downloads.map((d) => readAll(d.stream)));
     expect(bodies.every((b) => b.byteLength === FILE.byteLength)).toBe(true);
     for (const download of downloads) expect(() => download.verify()).not.toThrow();
+  });
+});
+
+describe('resolveSignedDownload', () => {
+  /** Step 2 answers with a step-3 link on `origin`. */
+  const linkOn = (origin: string) =>
+    storageFake({
+      overrides: {
+        [LINK]: [
+          () =>
+            new Response(`dl_img_cb(${JSON.stringify({ url: `${origin}${DOWNLOAD}?sig=X`, meta: 'm=1' })})`),
+        ],
+      },
+    });
+
+  it('runs steps 1 and 2 only, and hands out the step-3 link on a Xiaomi host', async () => {
+    const fetch = linkOn('https://ali.xmssdn.micloud.mi.com');
+    const signed = await resolveSignedDownload(testHttp(fetch), HOST, await itemFor(FILE));
+    expect(signed).toEqual({ url: `https://ali.xmssdn.micloud.mi.com${DOWNLOAD}?sig=X`, meta: 'm=1' });
+    expect(steps(fetch.requests)).toEqual(THREE_STEPS.slice(0, 2));
+  });
+
+  it.each([
+    ['another site', 'https://evil.example'],
+    ['a look-alike of mi.com', 'https://ali.xmssdn.micloud.mi.com.evil.example'],
+    ['plain http', 'http://ali.xmssdn.micloud.mi.com'],
+  ])('refuses a link to %s, where the browser would carry its cookies', async (_, origin) => {
+    await expect(
+      resolveSignedDownload(testHttp(linkOn(origin)), HOST, await itemFor(FILE)),
+    ).rejects.toMatchObject({ kind: 'unexpected-response', scope: 'item' });
   });
 });

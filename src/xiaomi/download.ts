@@ -139,15 +139,30 @@ export function openVerifiedDownload(
   return withRetry(http.retry, () => openOnce(http, host, item, options), options.signal);
 }
 
+/** Xiaomi's own hosts over https (xiaomi-api.md §1.2: storage hosts are `*.xmssdn.micloud.mi.com`). */
+function isXiaomiHost(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' && (hostname === 'mi.com' || hostname.endsWith('.mi.com'));
+}
+
 /**
  * Steps 1 and 2 only, for the browser to run step 3 itself (chrome.downloads, xiaomi-api.md §9).
  * The link is signed and short-lived: use it at once. Transient failures are retried first.
  */
-export function resolveSignedDownload(
+export async function resolveSignedDownload(
   http: XiaomiHttp,
   host: string,
   item: SourceItem,
   signal?: AbortSignal,
 ): Promise<SignedDownload> {
-  return withRetry(http.retry, () => resolveOnce(http, host, item, signal), signal);
+  const signed = await withRetry(http.retry, () => resolveOnce(http, host, item, signal), signal);
+  // The browser POSTs there with whatever cookies it holds for that host, and the address came
+  // from an answer over the network: only Xiaomi's own hosts qualify, never a third party's.
+  if (!isXiaomiHost(signed.url)) {
+    throw new MigrationError(
+      'unexpected-response',
+      `the download link of ${item.fileName} (${item.id}) leads outside mi.com: ${new URL(signed.url).origin}`,
+    );
+  }
+  return signed;
 }

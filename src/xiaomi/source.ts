@@ -107,6 +107,7 @@ export function createXiaomiSource(deps: XiaomiDeps): XiaomiSource {
       }
     },
     openDownload: (item, options) => onSessionHost((host) => openVerifiedDownload(http, host, item, options)),
-    signedDownload: (item, signal) => onSessionHost((host) => resolveSignedDownload(http, host, item, signal)),
+    signedDownload: (item, signal) =>
+      onSessionHost((host) => resolveSignedDownload(http, host, item, signal)),
   };
 }

@@ -13,7 +13,7 @@ import {
   requestsSoFar,
   stopRepeatedly,
 } from '../chaos/disruptions.ts';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import { type FakeClouds, type FakeCloudsOptions, startFakeClouds } from '../fakes/clouds.ts';
 import {
   beijingTime,
   type ItemSpec,
@@ -113,9 +113,18 @@ afterEach(async () => {
   clouds = undefined;
 });
 
-async function setUp(): Promise<{ clouds: FakeClouds; browser: ExtensionBrowser }> {
-  clouds = await startFakeClouds({ library, shaping: SLOW_UPLINK, google: { dedupe: 'new-item' } });
-  browser = await launchBrowser({ net: clouds.net });
+async function setUp(
+  xiaomi: FakeCloudsOptions['xiaomi'] = {},
+): Promise<{ clouds: FakeClouds; browser: ExtensionBrowser }> {
+  clouds = await startFakeClouds({
+    library,
+    xiaomi,
+    shaping: SLOW_UPLINK,
+    // Whether Google hands back the same item for the same bytes is unknown (google-photos-api.md
+    // §I4, §C8): take the unforgiving answer, so that only the engine's records keep items single.
+    google: { dedupe: 'new-item' },
+  });
+  browser = await launchBrowser({ net: clouds.net, dist: process.env.MY_DIST });
   await browser.seedCookies(clouds.xiaomi.sessionCookies());
   await configureGoogleClient(browser, clouds);
   return { clouds, browser };
@@ -123,10 +132,6 @@ async function setUp(): Promise<{ clouds: FakeClouds; browser: ExtensionBrowser 
 
 /** The receipt the person exports must agree with the destination, item by item. */
 async function expectWholeAndProven(c: FakeClouds, b: ExtensionBrowser): Promise<void> {
-  { const receipt = await exportReceipt(b); const a = auditMigration(c, library, allAlbums, { receipt }); console.log('AUDIT', JSON.stringify({ ...a, reported: a.reported.length }, null, 1));
-    for (const e of c.google.state.requestLog) console.log('GLOG', e.seq, e.method, e.path.slice(0, 60), e.status, e.fault ?? '', e.note ?? '');
-    for (const r of receipt) console.log('ROW', r.fileName, r.state, r.googleMediaItemId, JSON.stringify(r.googleAlbums));
-    for (const al of c.google.state.albumList()) console.log('ALBUM', al.id, al.title, JSON.stringify(al.itemIds)); }
   expectDestinationMatches(c, library, allAlbums, { receipt: await exportReceipt(b) });
 }
 
@@ -176,7 +181,10 @@ describe('the service worker stopped again and again mid-job', () => {
 
 describe('the browser killed mid-job and relaunched on the same profile', () => {
   it('finishes by itself after each relaunch, every item once, and the receipt proves it', async () => {
-    const set = await setUp();
+    // The fake renews the Xiaomi login with a session cookie, which no restart keeps (whether
+    // Xiaomi's are is not known, xiaomi-api.md §2.2): left unrenewed here, the crashes test the
+    // engine, and the chaos suite's 'xiaomi-session' covers a lost login.
+    const set = await setUp({ renewAfterMs: Number.POSITIVE_INFINITY });
     const c = set.clouds;
     let b = await rememberXiaomiLogin(c, set.browser);
     browser = b;

@@ -413,7 +413,7 @@ describe('the popup, state by state, and the report', () => {
   });
 });
 
-describe('keyboard, dark mode and Chinese', () => {
+describe('keyboard only, and in Chinese', () => {
   /** Presses Tab until `target` has the focus, as a keyboard user would. */
   async function tabTo(page: Page, target: Locator): Promise<void> {
     for (let presses = 0; presses < 20; presses++) {
@@ -458,8 +458,8 @@ describe('keyboard, dark mode and Chinese', () => {
     await options.getByText('已保存。').first().waitFor();
 
     const popup = await openPopup(browser);
-    expect(await popup.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await heading(popup, '登录 Google 相册');
+    expect(await popup.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await popup.getByRole('button', { name: '使用 Google 账号登录' }).click();
     await heading(popup, '选择要迁移的相册');
     const selectAll = popup.getByRole('checkbox', { name: '全选' });
