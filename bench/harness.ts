@@ -718,6 +718,56 @@ export async function runWorkload(
   return summarize(workload, shaping, library, reference, extension);
 }
 
+// ─── Memory: one video at a time, small and large ─────────────────────────────────────────────
+
+export interface MemoryResult {
+  /** One run of the extension per size, each with a single video of that size. */
+  runs: { bytes: number; wallMs: number; mbPerSec: number; memory: MemoryFigures; problems: string[] }[];
+  budgets: Budget[];
+}
+
+/**
+ * Peak browser memory should not grow with the file: the extension moves one video of each size
+ * alone (no reference client needed) and the added Σ RSS of the browser's processes is compared.
+ */
+export async function runMemoryScenario(
+  sizes: readonly number[],
+  shaping: LinkShaping,
+  options: { dist?: string; log?: (line: string) => void } = {},
+): Promise<MemoryResult> {
+  const runs: MemoryResult['runs'] = [];
+  for (const size of sizes) {
+    const library = workloadLibrary({
+      name: 'memory',
+      kind: 'videos',
+      count: 1,
+      minBytes: size,
+      maxBytes: size,
+    });
+    await library.computeDigests();
+    const run = await runExtension(library, shaping, { dist: options.dist });
+    runs.push({
+      bytes: size,
+      wallMs: run.wallMs,
+      mbPerSec: run.mbPerSec,
+      memory: run.memory!,
+      problems: run.problems,
+    });
+    options.log?.(`memory: one ${fmt(size / MB, 0)} MB video adds ${fmt(run.memory!.addedBytes / MB, 0)} MB`);
+  }
+  const largest = runs.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const smallest = runs.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+  const budgets: Budget[] = [
+    {
+      name: `peak browser memory added by one ${fmt(largest.bytes / MB / 1000)} GB video`,
+      limit: '< 150 MB',
+      measured: `${fmt(largest.memory.addedBytes / MB, 0)} MB (${fmt(smallest.bytes / MB, 0)} MB video: ${fmt(smallest.memory.addedBytes / MB, 0)} MB)`,
+      pass: largest.memory.addedBytes < 150 * MB && largest.problems.length === 0,
+    },
+  ];
+  return { runs, budgets };
+}
+
 // ─── The popup and the listing of a 20,000-item job ───────────────────────────────────────────
 
 export interface PopupResult {

@@ -7,6 +7,7 @@ import {
   type ClientRun,
   type LinkShaping,
   MB,
+  type MemoryResult,
   type PopupResult,
   type WorkloadResult,
 } from './harness.ts';
@@ -46,6 +47,7 @@ export interface BenchReport {
   machine: Machine;
   shaping: LinkShaping;
   workloads: WorkloadResult[];
+  memory?: MemoryResult;
   popup?: PopupResult;
   notes: string[];
 }
@@ -57,6 +59,7 @@ const mbit = (bytesPerSec: number) =>
 export function allBudgets(report: BenchReport): (Budget & { scope: string })[] {
   return [
     ...report.workloads.flatMap((w) => w.budgets.map((b) => ({ ...b, scope: w.workload.name }))),
+    ...(report.memory?.budgets.map((b) => ({ ...b, scope: 'memory' })) ?? []),
     ...(report.popup?.budgets.map((b) => ({ ...b, scope: 'popup' })) ?? []),
   ];
 }
@@ -117,6 +120,18 @@ export function markdown(report: BenchReport): string {
     }
     for (const run of [w.reference, w.extension]) {
       if (run.problems.length > 0) lines.push(`Problems (${run.client}): ${run.problems.join('; ')}`);
+    }
+    lines.push('');
+  }
+  if (report.memory) {
+    lines.push('## Memory: one video at a time', '');
+    for (const run of report.memory.runs) {
+      const kinds = Object.entries(run.memory.peakByKind)
+        .map(([kind, bytes]) => `${kind} +${f((bytes - (run.memory.baselineByKind[kind] ?? 0)) / MB, 0)}`)
+        .join(', ');
+      lines.push(
+        `- ${f(run.bytes / MB, 0)} MB video: ${f(run.wallMs / 1000, 1)} s, ${f(run.mbPerSec)} MB/s; peak Σ RSS ${f(run.memory.peakBytes / MB, 0)} MB, +${f(run.memory.addedBytes / MB, 0)} MB over idle (${kinds})${run.problems.length ? `; problems: ${run.problems.join('; ')}` : ''}`,
+      );
     }
     lines.push('');
   }

@@ -13,7 +13,8 @@
  *   --photos=1000 --photo-min=2 --photo-max=6        (MB)           BENCH_PHOTOS, BENCH_PHOTO_MIN_MB, BENCH_PHOTO_MAX_MB
  *   --videos=3 --video-min=300 --video-max=1000      (MB, sizes spread evenly from min to max)           BENCH_VIDEOS, BENCH_VIDEO_MIN_MB, BENCH_VIDEO_MAX_MB
  *   --popup-items=20000                                              BENCH_POPUP_ITEMS
- *   --only=photos,videos,popup   which parts to run (default all)   BENCH_ONLY
+ *   --only=photos,videos,memory,popup   parts to run (default all)   BENCH_ONLY
+ *                       memory: one video of --video-min, then one of --video-max, extension only
  *   --concurrency=8     the reference client's workers              BENCH_REFERENCE_CONCURRENCY
  *   --quick             a small correctness run (100 photos, 2 small videos, 2,000-item popup)
  *   --label=name        added to the result file names
@@ -24,6 +25,7 @@ import {
   type LinkShaping,
   MB,
   type PopupResult,
+  runMemoryScenario,
   runPopupScenario,
   runWorkload,
   type Workload,
@@ -91,7 +93,7 @@ const workloads: Workload[] = [
     maxBytes: Math.round(num('video-max', 1000, 60) * MB),
   },
 ];
-const only = new Set(option('only', 'photos,videos,popup', 'photos,videos,popup').split(','));
+const only = new Set(option('only', 'photos,videos,memory,popup', 'photos,videos,memory,popup').split(','));
 const popupItems = num('popup-items', 20_000, 2_000);
 const label = option('label', '', 'quick');
 
@@ -122,6 +124,10 @@ for (const workload of workloads) {
       log,
     }),
   );
+}
+if (only.has('memory')) {
+  const sizes = [workloads[1]!.minBytes, workloads[1]!.maxBytes];
+  report.memory = await runMemoryScenario(sizes, shaping, { dist, log });
 }
 let popup: PopupResult | undefined;
 if (only.has('popup')) {

@@ -33,10 +33,7 @@ platform.runtime.onConnect((port) => {
 
 platform.alarms.onAlarm((name) => {
   if (name !== WATCHDOG_ALARM) return;
-  void ready().then(async (s) => {
-    await s.engine.tick();
-    await s.localCopy.tick();
-  });
+  void ready().then((s) => Promise.all([s.engine.tick(), s.localCopy.tick()]));
 });
 
 // The browser saves the local copy by itself; each change of a download wakes the worker here.

@@ -175,10 +175,30 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
 }
 
 /**
- * Sends every full batch, and with `flushAll` the partial ones too. Tokens about to expire go
- * back to a fresh upload instead of being sent (§C4, §H6).
+ * Whether a batch goes now: when full, when everything is to go, or when its oldest entry has waited
+ * `partialWaitMs`. A partial batch costs a request that a full one would have shared with up to 49
+ * other items (google-photos-api.md §E3), so it waits for more while more are on their way.
  */
-export async function commitUploaded(ctx: CommitContext, flushAll: boolean): Promise<number> {
+function batchIsDue(
+  batch: ItemRecord[],
+  flushAll: boolean,
+  partialWaitMs: number,
+  waited: (item: ItemRecord) => number,
+): boolean {
+  if (batch.length >= BATCH_LIMIT || flushAll) return true;
+  return batch.some((item) => waited(item) >= partialWaitMs);
+}
+
+/**
+ * Sends every full batch; with `flushAll` the partial ones too, otherwise only those whose oldest
+ * token has waited `partialWaitMs`. Tokens about to expire go back to a fresh upload instead of
+ * being sent (§C4, §H6).
+ */
+export async function commitUploaded(
+  ctx: CommitContext,
+  flushAll: boolean,
+  partialWaitMs = Number.POSITIVE_INFINITY,
+): Promise<number> {
   const uploaded = await itemsIn(ctx.db, ctx.jobId, 'uploaded');
   const groups = new Map<string, { key: AlbumKey; items: ItemRecord[] }>();
   for (const item of uploaded) {
@@ -200,7 +220,7 @@ export async function commitUploaded(ctx: CommitContext, flushAll: boolean): Pro
   for (const { key, items } of groups.values()) {
     for (let i = 0; i < items.length; i += BATCH_LIMIT) {
       const batch = items.slice(i, i + BATCH_LIMIT);
-      if (batch.length < BATCH_LIMIT && !flushAll) break;
+      if (!batchIsDue(batch, flushAll, partialWaitMs, (it) => ctx.now() - (it.tokenAt ?? 0))) break;
       await commitBatch(ctx, key, batch);
       sent += batch.length;
     }
@@ -236,8 +256,16 @@ async function markDone(ctx: CommitContext, item: ItemRecord, inGoogleAlbums: st
   ctx.onItemFinal(after);
 }
 
-/** Adds created items to the rest of their albums (≤ 50 per call, §D3), then marks them done. */
-export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
+/**
+ * Adds created items to the rest of their albums (≤ 50 per call, §D3), then marks them done. As
+ * with batchCreate, a partial call waits for more items unless `flushAll` or it has waited
+ * `partialWaitMs` (counted from when its oldest item was created).
+ */
+export async function addToOtherAlbums(
+  ctx: CommitContext,
+  flushAll = true,
+  partialWaitMs = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const created = await itemsIn(ctx.db, ctx.jobId, 'created');
   const missingByAlbum = new Map<string, ItemRecord[]>();
   const wanted = new Map<string, string[]>();
@@ -253,6 +281,8 @@ export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
   for (const [albumId, items] of missingByAlbum) {
     for (let i = 0; i < items.length; i += BATCH_LIMIT) {
       const batch = items.slice(i, i + BATCH_LIMIT);
+      // `updatedAt` is wall-clock time (db.ts), unlike the tokens' injected clock.
+      if (!batchIsDue(batch, flushAll, partialWaitMs, (it) => Date.now() - it.updatedAt)) break;
       try {
         await ctx.destination.addToAlbum(
           albumId,
@@ -272,6 +302,10 @@ export async function addToOtherAlbums(ctx: CommitContext): Promise<void> {
     const inAlbums = [...(reached.get(item.id) ?? [])];
     const all = wanted.get(item.id) ?? [];
     if (all.every((id) => inAlbums.includes(id))) await markDone(ctx, item, inAlbums);
+    else if (inAlbums.length > item.inGoogleAlbums.length) {
+      // Some albums reached while others wait for a fuller call: remembered, so never sent twice.
+      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({ ...it, inGoogleAlbums: inAlbums }));
+    }
   }
 }
 

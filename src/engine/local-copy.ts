@@ -161,6 +161,8 @@ export class LocalCopier {
       record.pause = undefined;
       record.finishedAt = this.deps.clock.now();
     });
+    // A pump under way sees the status before it starts another download; let it stop first.
+    await this.idle();
     const saving = await this.deps.db.getAllFromIndex('localCopy', 'byState', stateRange(copy.id, 'saving'));
     for (const entry of saving) await this.deps.downloads.cancel(entry.downloadId!).catch(() => undefined);
     this.deps.onChange();

@@ -5,12 +5,11 @@
 import type { SourceAlbum, SourceItem, XiaomiSessionState } from '../shared/model.ts';
 
 export interface SourceDownload {
-  /** Bytes from the requested offset onwards. */
+  /**
+   * Bytes from the requested offset onwards. The engine hashes them itself (transfer.ts), so the
+   * source need not (src/background/ports.ts asks it not to: SHA-1 once per byte).
+   */
   readonly stream: ReadableStream<Uint8Array>;
-  /** SHA-1 state covering every byte before the current read position (hash-wasm `save()`). */
-  hashState(): Uint8Array;
-  /** Throws MigrationError('sha1-mismatch') when the whole file does not hash to the listing's sha1. */
-  verify(): void;
   /** Lets go of the connection (e.g. after an error elsewhere). */
   cancel(): Promise<void>;
 }

@@ -71,7 +71,7 @@ export interface Downloads {
   search(query: { id: number } | { url: string }): Promise<DownloadState[]>;
   /** Stops a download and removes its partial file. */
   cancel(id: number): Promise<void>;
-  /** Calls back with a download's id whenever its state changes; wakes the service worker. */
+  /** Calls back with the id of a download this extension started whenever its state changes; wakes the worker. */
   onChanged(listener: (id: number) => void): void;
 }
 

@@ -111,7 +111,13 @@ export function createWebExtPlatform(): Platform {
         );
       },
       cancel: (id) => browser.downloads.cancel(id),
-      onChanged: (listener) => browser.downloads.onChanged.addListener((delta) => listener(delta.id)),
+      onChanged(listener) {
+        // The person's own downloads change too: only ours may wake the worker's services.
+        browser.downloads.onChanged.addListener(async (delta) => {
+          const [download] = await browser.downloads.search({ id: delta.id });
+          if (download?.byExtensionId === browser.runtime.id) listener(delta.id);
+        });
+      },
     },
     async notify({ id, title, message }) {
       await browser.notifications.create(id, {

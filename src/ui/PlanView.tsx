@@ -56,7 +56,7 @@ export function PlanTable({ plan, names }: { plan: PlanSummary; names: Map<strin
     <section aria-labelledby="plan-title">
       <h2 id="plan-title">{t('planTitle')}</h2>
       <PlanNotes plan={plan} />
-      <table>
+      <table class="plan-table">
         <thead>
           <tr>
             <th scope="col">{t('planColAlbum')}</th>

@@ -23,6 +23,8 @@ export interface DownloadOptions {
   /** `hashState()` of that earlier download at `offset`. Without it the prefix is fetched again. */
   hashState?: Uint8Array;
   signal?: AbortSignal;
+  /** False when the reader hashes the bytes itself (see verified-stream.ts). Default true. */
+  hash?: boolean;
 }
 
 export interface VerifiedDownload extends VerifyingStream {
@@ -89,7 +91,7 @@ async function openOnce(
   http: XiaomiHttp,
   host: string,
   item: SourceItem,
-  { offset = 0, hashState, signal }: DownloadOptions,
+  { offset = 0, hashState, signal, hash }: DownloadOptions,
 ): Promise<VerifiedDownload> {
   const { url, meta } = await resolveOnce(http, host, item, signal);
 
@@ -122,6 +124,7 @@ async function openOnce(
     totalSize,
     label: `${item.fileName} (${item.id})`,
     signal,
+    hash,
   });
   return { ...verifying, totalSize, rangeHonoured: response.status === 206 };
 }

@@ -137,4 +137,18 @@ describe('verifyingStream', () => {
     const download = await verifyingStream(body, await options({ signal: controller.signal }));
     await expect(readAll(download.stream)).rejects.toBe(reason);
   });
+
+  it('with hash: false passes the bytes (from an offset too) and still catches a cut, hashing nothing', async () => {
+    const whole = await verifyingStream(bodyOf(FILE, 999), await options({ hash: false }));
+    expect(await readAll(whole.stream)).toEqual(FILE);
+    expect(() => whole.verify()).toThrow(/not hashed/);
+    expect(() => whole.hashState()).toThrow(/not hashed/);
+    const resumed = await verifyingStream(
+      bodyOf(FILE, 1_500),
+      await options({ offset: CUT, bodyStart: 0, hash: false }),
+    );
+    expect(await readAll(resumed.stream)).toEqual(FILE.slice(CUT));
+    const cut = await verifyingStream(bodyOf(FILE.slice(0, CUT), 999), await options({ hash: false }));
+    await expect(readAll(cut.stream)).rejects.toMatchObject({ kind: 'network-error' });
+  });
 });

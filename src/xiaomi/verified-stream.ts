@@ -21,6 +21,12 @@ export interface VerifyingOptions {
   /** Named in error messages. */
   label: string;
   signal?: AbortSignal;
+  /**
+   * False when the reader hashes the bytes itself (the engine does, to save the state at its own
+   * chunk edges): nothing is hashed here then, and `hashState()` and `verify()` throw. Hashing
+   * twice cost a second pass of SHA-1 over every byte of the migration (bench/). Default true.
+   */
+  hash?: boolean;
 }
 
 export interface VerifyingStream {
@@ -40,14 +46,15 @@ export async function verifyingStream(
   body: ReadableStream<Uint8Array>,
   options: VerifyingOptions,
 ): Promise<VerifyingStream> {
-  const { sha1, offset, bodyStart, hashState, totalSize, label, signal } = options;
-  const resumesHash = hashState !== undefined && offset > 0;
-  if (bodyStart > offset || (!resumesHash && bodyStart > 0)) {
+  const { sha1, offset, bodyStart, hashState, totalSize, label, signal, hash = true } = options;
+  const resumesHash = hash && hashState !== undefined && offset > 0;
+  if (bodyStart > offset || (hash && !resumesHash && bodyStart > 0)) {
     throw new Error(`${label}: bytes before ${bodyStart} are neither in the body nor in a saved hash state`);
   }
-  const hasher = await createSHA1();
-  hasher.init();
-  if (resumesHash) hasher.load(hashState);
+  const hasher = hash ? await createSHA1() : undefined;
+  hasher?.init();
+  if (resumesHash) hasher?.load(hashState);
+  const notHashed = () => new Error(`${label}: not hashed here (hash: false); the reader verifies`);
   // Bytes the body repeats from before `offset`: hashed only when no saved state covers them.
   let toSkip = offset - bodyStart;
   let position = offset;
@@ -76,20 +83,20 @@ export async function verifyingStream(
                 `${label}: download ended at byte ${position} of ${totalSize}`,
               );
             }
-            finalState = hasher.save();
-            digest = hasher.digest('hex');
+            finalState = hasher?.save();
+            digest = hasher?.digest('hex');
             controller.close();
             return;
           }
           let bytes = value;
           if (toSkip > 0) {
             const skipped = bytes.subarray(0, Math.min(toSkip, bytes.byteLength));
-            if (!resumesHash) hasher.update(skipped);
+            if (!resumesHash) hasher?.update(skipped);
             toSkip -= skipped.byteLength;
             bytes = bytes.subarray(skipped.byteLength);
           }
           if (bytes.byteLength === 0) continue;
-          hasher.update(bytes);
+          hasher?.update(bytes);
           position += bytes.byteLength;
           controller.enqueue(bytes);
           return;
@@ -104,8 +111,12 @@ export async function verifyingStream(
   return {
     stream,
     position: () => position,
-    hashState: () => finalState ?? hasher.save(),
+    hashState: () => {
+      if (!hasher) throw notHashed();
+      return finalState ?? hasher.save();
+    },
     verify: () => {
+      if (!hasher) throw notHashed();
       if (digest === undefined) throw new Error(`${label}: verify() before the download was read to its end`);
       if (digest !== sha1.toLowerCase()) {
         throw new MigrationError(

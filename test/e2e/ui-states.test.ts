@@ -32,6 +32,7 @@ import {
   openAlbumPicker,
   POPUP,
   shownCounts,
+  startFromPopup,
   waitForAlbumPicker,
   waitForDone,
 } from './flow.ts';
@@ -175,6 +176,41 @@ function bigLibrary(): Library {
   });
 }
 
+/**
+ * Sixty photos and a video: enough for a full batch of 50 to be created in Google Photos (and
+ * counted) while the video is still on its way.
+ */
+function runningLibrary(): Library {
+  const camera = SYSTEM_ALBUMS.camera;
+  const trip = '60000000000000002';
+  const start = beijingTime('2024-10-01 08:00:00');
+  const photos: ItemSpec[] = Array.from({ length: 60 }, (_, n) => ({
+    id: itemId(n + 1, 61_000_000_000_000_000n),
+    fileName: `IMG_20241001_${String(80_000 + n * 100).padStart(6, '0')}.jpg`,
+    kind: 'jpeg',
+    size: 150 * 1024,
+    dateTaken: start + n * 60_000,
+    albums: n % 6 === 0 ? [camera, trip] : [camera],
+  }));
+  const video: ItemSpec = {
+    id: itemId(61, 61_000_000_000_000_000n),
+    fileName: 'VID_20241001_120000.mp4',
+    kind: 'mp4',
+    size: 4 * MB,
+    dateTaken: start + 4 * 3_600_000,
+    albums: [trip],
+  };
+  return makeLibrary({
+    userId: DEFAULT_USER_ID,
+    albums: [
+      { id: camera, name: null },
+      { id: trip, name: '旅行 2024 · 云南' },
+    ],
+    items: [...photos, video],
+    seed: 'running',
+  });
+}
+
 describe('the popup, state by state, and the report', () => {
   it('set-up in the order a newcomer meets it: Xiaomi login, phone check, Google client, sign-in, albums', async () => {
     const { library, clouds, browser } = await setUp({
@@ -268,21 +304,23 @@ describe('the popup, state by state, and the report', () => {
     await screenshot(popup, 'pick-albums-large');
   });
 
-  it('running with rising progress per album, paused, resumed, done: verified albums with their links', async () => {
-    const library = presetDemo();
+  it('running with progress rising overall and per album, paused, resumed to the end', async () => {
+    const library = runningLibrary();
     const { clouds, browser } = await setUp({ library });
     const popup = await openAlbumPicker(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
     await popup.getByRole('checkbox', { name: 'Select all' }).check();
-    // Google takes its time over each chunk of the 60 MB video (a resumable upload), so the small
-    // items are done and counted while the job is still running.
-    clouds.google.setLatency(1_500, 'uploads:chunk');
+    // Xiaomi holds the video's download for 45 s: the photos are done and counted long before the
+    // job could end, however slow the machine.
+    const video = library.items.find((item) => item.kind === 'mp4')!;
+    const fileParam = Buffer.from(video.fileName, 'utf8').toString('base64url');
+    clouds.xiaomi.failNext(new RegExp(`/download_file\\?.*fn=${fileParam}&`), { kind: 'delay', ms: 45_000 });
     await popup.getByRole('button', { name: 'Start migration' }).click();
 
     await heading(popup, 'Moving your photos');
     await expect.poll(() => progressValue(popup), { timeout: 20_000 }).toBeTypeOf('number');
     const first = (await progressValue(popup))!;
-    await expect.poll(() => progressValue(popup), { timeout: 30_000 }).toBeGreaterThan(first);
+    await expect.poll(() => progressValue(popup), { timeout: 40_000 }).toBeGreaterThan(first);
     const rising = (await progressValue(popup))!;
     expect(rising).toBeLessThan(library.items.length);
     // One line per album: its name and "done of total".
@@ -299,7 +337,6 @@ describe('the popup, state by state, and the report', () => {
     expect(await progressValue(popup)).toBeGreaterThanOrEqual(rising);
     await screenshot(popup, 'paused');
 
-    clouds.google.setLatency(0, 'uploads:chunk');
     await popup.getByRole('button', { name: 'Resume' }).click();
     await waitForDone(popup);
     expectDestinationMatches(
@@ -307,6 +344,24 @@ describe('the popup, state by state, and the report', () => {
       library,
       library.albums.map((album) => album.id),
       { receipt: await exportReceipt(browser) },
+    );
+    expect(await shownCounts(popup)).toEqual({
+      Moved: String(library.items.length),
+      Skipped: '0',
+      Failed: '0',
+    });
+  });
+
+  it('done: counts, verified albums with their links, dark mode; the report’s table, filters and CSV', async () => {
+    const library = presetDemo();
+    const { clouds, browser } = await setUp({ library });
+    const popup = await startFromPopup(browser);
+    await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
+    await waitForDone(popup);
+    expectDestinationMatches(
+      clouds,
+      library,
+      library.albums.map((album) => album.id),
     );
     expect(await shownCounts(popup)).toEqual({ Moved: '10', Skipped: '0', Failed: '0' });
     await popup.getByText('All albums are verified.').waitFor();
@@ -323,7 +378,7 @@ describe('the popup, state by state, and the report', () => {
     expect(background).toBe('rgb(22, 25, 29)');
     await screenshot(popup, 'done-dark');
 
-    // The report of the same job: every item, filters, and a CSV that matches Google Photos.
+    // The report: every item, filters, and a CSV that matches Google Photos.
     const report = await openedBy(popup.getByRole('button', { name: 'Open report' }));
     await report.setViewportSize({ width: 1100, height: 800 });
     const rows = report.getByRole('table', { name: 'Receipt' }).getByRole('row');

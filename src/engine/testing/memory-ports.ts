@@ -133,12 +133,7 @@ export class MemorySource implements SourcePort {
         else controller.close();
       },
     });
-    return {
-      stream,
-      hashState: () => new Uint8Array(),
-      verify: () => undefined,
-      cancel: () => stream.cancel().catch(() => undefined),
-    };
+    return { stream, cancel: () => stream.cancel().catch(() => undefined) };
   }
 }
 
