@@ -166,6 +166,11 @@ export function consoleSummary(report: BenchReport): string {
       );
     }
   }
+  for (const run of report.memory?.runs ?? []) {
+    out.push(
+      `\nmemory: one ${f(run.bytes / MB, 0)} MB video ${f(run.wallMs / 1000, 1)} s, +${f(run.memory.addedBytes / MB, 0)} MB (peak Σ ${f(run.memory.peakBytes / MB, 0)} MB)`,
+    );
+  }
   if (report.popup) {
     const p = report.popup;
     out.push(

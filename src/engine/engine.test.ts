@@ -338,6 +338,19 @@ describe('items that fail', () => {
     expect((await engine.albums(job!.id)).find((a) => a.xiaomiAlbumId === '1')?.verified).toBe(true);
   });
 
+  it('starts a resumable upload over after bytes corrupted early in transit, instead of failing it', async () => {
+    const library = seedLibrary();
+    const big = library[3]!.item;
+    // In the first chunk: acknowledged by Google and folded into the saved hash state before the
+    // mismatch shows at the end of the file.
+    rig.source.corruptOnce.set(big.id, 100);
+    const engine = rig.engine();
+    await startAll(engine);
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect((await engine.receipt()).find((r) => r.xiaomiId === big.id)).toMatchObject({ state: 'done' });
+    expect(rig.dest.items.map((i) => i.sha1).sort()).toEqual(library.map((l) => l.item.sha1).sort());
+  });
+
   it('skips an item deleted on Xiaomi after listing, and the album still verifies', async () => {
     const library = seedLibrary();
     const gone = library[4]!.item;

@@ -168,32 +168,42 @@ async function transferResumable(
       for (const part of parts) hash.update(part);
       offset = received;
     }
-    for (;;) {
-      signal.throwIfAborted();
-      const parts = await reader.read(Math.min(chunkSize, item.size - offset));
+    /** The chunk at `at`, hashed; its hash state (or, for the last one, the digest check) taken at once. */
+    const readChunk = async (at: number): Promise<Chunk> => {
+      const parts = await reader.read(Math.min(chunkSize, item.size - at));
       const length = byteLength(parts);
-      const isLast = offset + length === item.size;
-      if (length === 0 || (!isLast && length < chunkSize)) throw truncated(item, offset + length);
+      const isLast = at + length === item.size;
+      if (length === 0 || (!isLast && length < chunkSize)) throw truncated(item, at + length);
       for (const part of parts) hash.update(part);
       // Never finalize bytes that do not hash to Xiaomi's SHA-1: the session is simply dropped.
       if (isLast) checkDigest(item, hash);
-      const result = await ctx.destination.uploadChunk(
-        upload,
-        offset,
-        new Blob(parts as BlobPart[]),
+      return {
+        body: new Blob(parts as BlobPart[]),
+        length,
         isLast,
-        metaOf(item),
-      );
-      ctx.onBytesSent(length);
+        hashState: isLast ? undefined : hash.save(),
+      };
+    };
+    let next: Promise<Chunk> | undefined = readChunk(offset);
+    for (;;) {
+      signal.throwIfAborted();
+      const chunk: Chunk = await next!;
+      const sending = ctx.destination.uploadChunk(upload, offset, chunk.body, chunk.isLast, metaOf(item));
+      // The next chunk is downloaded and hashed while this one goes up, so the uplink does not wait
+      // for the download between chunks (one more chunk in memory); its failure counts only after.
+      next = chunk.isLast ? undefined : readChunk(offset + chunk.length);
+      next?.catch(() => undefined);
+      const result = await sending;
+      ctx.onBytesSent(chunk.length);
       if (result.kind === 'final') return { uploadToken: result.uploadToken };
-      if (result.received !== offset + length) {
+      if (result.received !== offset + chunk.length) {
         throw new MigrationError(
           'google-upload-session-lost',
-          `Google holds ${result.received} bytes, expected ${offset + length}`,
+          `Google holds ${result.received} bytes, expected ${offset + chunk.length}`,
         );
       }
       offset = result.received;
-      const hashState = hash.save();
+      const hashState = chunk.hashState;
       await updateItem(ctx.db, item.jobId, item.id, (it) => ({
         ...it,
         upload: { ...upload, offset, hashState },
@@ -202,6 +212,14 @@ async function transferResumable(
   } finally {
     await download.cancel();
   }
+}
+
+interface Chunk {
+  body: Blob;
+  length: number;
+  isLast: boolean;
+  /** SHA-1 state after this chunk's bytes, saved once Google acknowledged them. */
+  hashState: Uint8Array | undefined;
 }
 
 /** Runs one item from `planned`/`transferring` to `uploaded`, writing each step first. */

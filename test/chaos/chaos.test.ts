@@ -71,6 +71,8 @@ interface Outcome {
   duplicated: string[];
   unexplained: string[];
   verified: string;
+  /** What the popup says of each album it could not verify (for the findings, not the verdict). */
+  unverified: string[];
   seconds: number;
   /** Why the run did not finish, when it did not. */
   stuck?: string;
@@ -104,6 +106,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     duplicated: [],
     unexplained: [],
     verified: '–',
+    unverified: [],
     seconds: 0,
   };
   const clouds = await startFakeClouds({
@@ -139,6 +142,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     const verified = await popup.getByText('Verified — safe to let Xiaomi delete').count();
     // Every Xiaomi album and the favourites album carry the mark when all adds up.
     outcome.verified = `${verified}/${library.albums.length + 1}`;
+    outcome.unverified = await popup.locator('li.unverified').allTextContents();
     const receipt = await exportReceipt(run.browser);
     const audit = auditMigration(clouds, library, allAlbums, { receipt });
     const current = run;
@@ -228,6 +232,7 @@ function report(table: string): string {
       ...o.duplicated.map((line) => `- duplicated: ${line}`),
       ...o.unexplained.map((line) => `- unexplained: ${line}`),
       ...o.reported.map((row) => `- reported (${row.state}): ${row.fileName} — ${row.reasonKind}`),
+      ...o.unverified.map((text) => `- not verified: ${text}`),
     ];
     return [
       `### ${o.scenario}`,

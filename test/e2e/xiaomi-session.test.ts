@@ -109,6 +109,8 @@ describe('the Xiaomi session as the popup finds it', () => {
 
   it('logged in on i.mi.com: the album picker lists every album with its count', async () => {
     const { library, clouds, browser } = await setUp({ loggedIn: true });
+    // The worker looked around when the browser started, before the cookies were there.
+    clouds.xiaomi.clearRequests();
     const popup = await openAlbumPicker(browser);
     await expectPickerShows(popup, library);
     expect(new Set(clouds.xiaomi.requestsTo('album-list').map((r) => r.host))).toEqual(new Set(['i.mi.com']));
@@ -134,7 +136,7 @@ describe('the Xiaomi session as the popup finds it', () => {
       const { library, clouds, browser } = await setUp({ loggedIn: true, xiaomi: { accountHost: host } });
       const tab = await browser.context.newPage();
       await tab.goto(`https://${host}/gallery/h5`);
-      // Whatever the worker probed when the browser started, before the tab existed, does not count.
+      // The worker looked around when the browser started, before the cookies and the tab were there.
       clouds.xiaomi.clearRequests();
 
       const screenshots = library.albums.find((album) => album.system === 'screenshots')!;

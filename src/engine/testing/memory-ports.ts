@@ -59,6 +59,8 @@ export class MemorySource implements SourcePort {
   downloadFaults: Error[] = [];
   /** Corrupts the bytes of these item ids (SHA-1 mismatch) while set. */
   corrupt = new Set<string>();
+  /** Flips the byte at this file offset in the next download of the item only (corruption in transit). */
+  corruptOnce = new Map<string, number>();
   /** Ends the stream of the next download after this many bytes. */
   cutNextDownloadAt: number | undefined;
   loggedIn = true;
@@ -118,6 +120,12 @@ export class MemorySource implements SourcePort {
     if (this.corrupt.has(item.id)) {
       bytes = bytes.slice();
       bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + 1) & 0xff;
+    }
+    const flipAt = this.corruptOnce.get(item.id);
+    if (flipAt !== undefined && flipAt >= options.offset) {
+      this.corruptOnce.delete(item.id);
+      bytes = bytes.slice();
+      bytes[flipAt] = (bytes[flipAt]! + 1) & 0xff;
     }
     let rest = bytes.subarray(options.offset);
     if (this.cutNextDownloadAt !== undefined) {
