@@ -67,8 +67,9 @@ export async function verifyJob(
     const partTallies = parts.map((part) => tallies.get(partKey(xiaomiAlbumId, part.part)) ?? emptyTally());
     const receipt = partTallies.reduce((sum, t) => sum + t.done + t.skipped, 0);
     const gone = partTallies.reduce((sum, t) => sum + t.goneFromXiaomi, 0);
-    // Favourites are an album of ours; Xiaomi has no count of it to compare with.
-    const xiaomi = xiaomiAlbumId === 'favorites' ? receipt : (xiaomiNow.get(xiaomiAlbumId) ?? 0);
+    // Favourites are an album of ours; Xiaomi has no count of it to compare with, and what it
+    // would say leaves out the favourites deleted there since.
+    const xiaomi = xiaomiAlbumId === 'favorites' ? receipt - gone : (xiaomiNow.get(xiaomiAlbumId) ?? 0);
     const xiaomiAgrees = xiaomi === receipt - gone;
     for (const [index, part] of parts.entries()) {
       const t = partTallies[index]!;

@@ -221,7 +221,8 @@ export function parseItem(entry: unknown, albumId: string): SourceItem {
     dateTaken,
     isFavorite: readBoolean(entry.isFavorite) ?? favoriteFromDescription(entry.description) ?? false,
     isLivePhoto: readBoolean(entry.isLivePhoto) ?? false,
-    ...listedCaptureDate(entry.exifInfo),
+    // Video listings carry exifInfo without dates as a rule; only a photo's says something (§5.1).
+    ...(entry.type === 'video' || mimeType.startsWith('video/') ? {} : listedCaptureDate(entry.exifInfo)),
   };
 }
 

@@ -46,6 +46,8 @@ function expectedItems(h: XiaomiHarness, albumId: string): SourceItem[] {
     dateTaken: item.dateTaken,
     isFavorite: item.isFavorite,
     isLivePhoto: item.isLivePhoto,
+    // The fake's exifInfo names a capture time exactly when the photo's file carries one.
+    ...(item.type === 'image' ? { exifDateListed: item.embeddedDate } : {}),
   }));
 }
 
