@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { CHROMIUM_PATH } from '../test/e2e/chromium.ts';
+import type { UsefulViewTiming } from './extension-driver.ts';
 import {
   type Budget,
   type ClientRun,
@@ -71,7 +72,7 @@ function clientRow(w: WorkloadResult, run: ClientRun): string {
   const memory = run.memory
     ? `${f(run.memory.addedBytes / MB, 0)} MB (peak Σ ${f(run.memory.peakBytes / MB, 0)})`
     : '–';
-  return `| ${run.client} | ${f(run.wallMs / 1000, 1)} | ${f(run.mbPerSec)} | ${f(run.itemsPerSec)} | ${toRef} | ${f(toIdeal)} | ${f(requests / run.items, 3)} | ${f(run.uploadsInFlight.mean, 1)} / ${run.uploadsInFlight.max} | ${f(run.cpu.clientSeconds, 0)} s / ${f(run.cpu.fakesSeconds, 0)} s | ${memory} |`;
+  return `| ${run.client} | ${f(run.wallMs / 1000, 1)} | ${f(run.mbPerSec)} | ${f(run.itemsPerSec)} | ${toRef} | ${f(toIdeal)} | ${f(requests / run.items, 3)} | ${f(run.uploadsInFlight.mean, 1)} / ${run.uploadsInFlight.max} | ${f(run.cpu.clientSeconds, 0)} s / ${f(run.cpu.fakesSeconds, 0)} s | ${memory} | ${f(run.load.start, 1)} → ${f(run.load.end, 1)} |`;
 }
 
 function budgetTable(budgets: (Budget & { scope: string })[]): string[] {
@@ -101,8 +102,8 @@ export function markdown(report: BenchReport): string {
       '',
       `Ideal (bytes ÷ upload bandwidth + unavoidable round trips): ${f(w.idealMs / 1000, 1)} s.`,
       '',
-      '| client | wall s | MB/s | items/s | × reference | × ideal | photoslibrary req/item | uploads in flight (mean / max) | CPU browser-or-client / fakes | peak memory added |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| client | wall s | MB/s | items/s | × reference | × ideal | photoslibrary req/item | uploads in flight (mean / max) | CPU browser-or-client / fakes | peak memory added | machine load |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       clientRow(w, w.reference),
       clientRow(w, w.extension),
       '',
@@ -138,11 +139,14 @@ export function markdown(report: BenchReport): string {
   if (report.popup) {
     const p = report.popup;
     const list = (ts: { paintMs: number }[]) => ts.map((t) => f(t.paintMs, 0)).join(', ');
+    const split = (ts: UsefulViewTiming[]) =>
+      ts.map((t) => `${f(t.loadedMs, 0)}/${f(t.mountMs, 0)}/${f(t.domMs, 0)}/${f(t.paintMs, 0)}`).join(', ');
     lines.push(
       `## Popup and listing: a job of ${p.items.toLocaleString('en')} items`,
       '',
       `Xiaomi item pages: ${p.listing.itemPages} (paging needs ${p.listing.expectedPages}); album listings: ${p.listing.albumLists}.`,
       `Popup open → running job's progress and album list painted, ms: worker running ${list(p.warm)}; worker stopped first ${list(p.cold)}.`,
+      `The same split as page script loaded / first element / job in the DOM / painted, ms: worker running ${split(p.warm)}; worker stopped first ${split(p.cold)}.`,
       '',
     );
   }

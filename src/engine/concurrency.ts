@@ -1,7 +1,11 @@
 /**
- * How many items move at once. Additive increase while transfers succeed and the link is not
- * saturated, multiplicative decrease on rate limits (google-photos-api.md §E5), never above the
- * cap from the options page. A 429 also holds every Google write for its back-off.
+ * How many items move at once. Starts at the cap from the options page, halves on a rate limit
+ * (google-photos-api.md §E5) and grows back by one after twice as many successes as it allows, never
+ * above the cap. A 429 also holds every Google write for its back-off.
+ *
+ * It starts at the cap, not below it: an item spends three Xiaomi round trips before its first byte
+ * goes up, so on a slow, far link (200 ms) a cautious start left the uplink idle for the first
+ * dozens of items (bench/), and only Google's 429 says when there are too many.
  */
 export class AdaptiveLimit {
   private current: number;
@@ -10,7 +14,7 @@ export class AdaptiveLimit {
 
   constructor(
     private cap: number,
-    start = Math.min(3, cap),
+    start = cap,
   ) {
     this.current = Math.max(1, start);
   }

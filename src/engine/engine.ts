@@ -43,6 +43,12 @@ export const XIAOMI_KEEPALIVE_MS = 150_000;
  * a batchCreate per item on a slow uplink (bench/: 10 Mbit/s gave 1.45 requests per photo).
  */
 const COMMIT_MAX_WAIT_MS = 5 * 60_000;
+/**
+ * Resumable (large) items moved at once. One alone, its next chunk read while the last goes up,
+ * fills most of the uplink and two fill it (bench/); each holds two chunks and the browser's
+ * buffers (about 100 MB in bench/), so more would only cost memory. Small items still go beside them.
+ */
+const MAX_LARGE_IN_FLIGHT = 2;
 /** Transfer-and-commit rounds in one run before leaving the rest to the next alarm. */
 const MAX_ROUNDS = 5;
 
@@ -423,13 +429,17 @@ export class Engine {
     if (hold > 0) await this.deps.clock.sleep(hold, signal);
   }
 
-  private async nextItems(jobId: string, exclude: Set<string>, count: number): Promise<ItemRecord[]> {
+  private async nextItems(
+    jobId: string,
+    skip: (item: ItemRecord) => boolean,
+    count: number,
+  ): Promise<ItemRecord[]> {
     const found: ItemRecord[] = [];
     for (const state of ['transferring', 'planned'] as const) {
       const range = IDBKeyRange.bound([jobId, state, -Infinity], [jobId, state, Infinity]);
       let cursor = await this.deps.db.transaction('items').store.index('byState').openCursor(range);
       while (cursor && found.length < count) {
-        if (!exclude.has(cursor.value.id)) found.push(cursor.value);
+        if (!skip(cursor.value)) found.push(cursor.value);
         cursor = await cursor.continue();
       }
     }
@@ -438,6 +448,8 @@ export class Engine {
 
   private async transferAll(job: JobRecord, commit: CommitContext, signal: AbortSignal): Promise<void> {
     const inFlight = new Map<string, Promise<void>>();
+    const largeInFlight = new Set<string>();
+    const isLarge = (item: ItemRecord) => item.size > this.deps.destination.rawUploadLimit;
     let fatal: unknown;
     const onJobError = (error: unknown) => {
       fatal ??= error;
@@ -451,15 +463,23 @@ export class Engine {
         await Promise.race(inFlight.values());
         continue;
       }
-      const [item] = await this.nextItems(job.id, new Set(inFlight.keys()), 1);
+      const [item] = await this.nextItems(
+        job.id,
+        (it) => inFlight.has(it.id) || (isLarge(it) && largeInFlight.size >= MAX_LARGE_IN_FLIGHT),
+        1,
+      );
       if (!item) {
         if (inFlight.size === 0) break;
         await Promise.race(inFlight.values());
         continue;
       }
+      if (isLarge(item)) largeInFlight.add(item.id);
       const work = this.moveItem(item, commit, signal)
         .catch(onJobError)
-        .finally(() => inFlight.delete(item.id));
+        .finally(() => {
+          inFlight.delete(item.id);
+          largeInFlight.delete(item.id);
+        });
       inFlight.set(item.id, work);
     }
     if (fatal) throw fatal;

@@ -15,9 +15,12 @@ export function bytesAtGoogle(clouds: FakeClouds): number {
   return clouds.net.log.filter((r) => r.host === PHOTOS_HOST).reduce((sum, r) => sum + r.requestBytes, 0);
 }
 
-/** Requests either cloud has seen so far: a rise means the extension is at work. */
+/**
+ * Requests the extension made to either cloud so far: a rise means it is at work. Chromium's own
+ * calls to accounts.google.com (ListAccounts) do not count.
+ */
 export function requestsSoFar(clouds: FakeClouds): number {
-  return clouds.net.log.length;
+  return clouds.net.log.filter((r) => r.host === PHOTOS_HOST || r.host.endsWith('mi.com')).length;
 }
 
 /**
