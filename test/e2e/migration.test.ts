@@ -33,6 +33,8 @@ describe('a whole migration through the popup', () => {
       library.albums.map((a) => a.id),
     );
     // Every Xiaomi album, and the favourites album, carries the verified mark.
-    expect(await popup.getByText('Verified — safe to let Xiaomi delete').count()).toBe(library.albums.length + 1);
+    expect(await popup.getByText('Verified — safe to let Xiaomi delete').count()).toBe(
+      library.albums.length + 1,
+    );
   });
 });
