@@ -1,11 +1,13 @@
 /**
- * The library every chaos scenario moves: a few hundred small photos over the four album kinds,
- * items in two albums at once, favourites, pairs of different photos under one file name (the
+ * The library every chaos scenario moves: 250 small photos in Camera, Screenshots and two albums
+ * of the person's, some in two albums at once, favourites, pairs of different photos under one file name (the
  * reconciliation after a lost answer matches by name), and two videos just above the 50 MiB
  * raw-upload limit, so each goes in resumable 8 MiB chunks that a fault can cut.
  */
 import {
   beijingTime,
+  DEMO_FAMILY_ALBUM_ID,
+  DEMO_TRIP_ALBUM_ID,
   type ItemSpec,
   itemId,
   KB,
@@ -16,30 +18,27 @@ import {
 } from '../fakes/library/index.ts';
 import { randomInt, seededRandom } from '../fakes/random.ts';
 
-export const FAMILY_ALBUM_ID = '27182818284590452';
-export const TRIP_ALBUM_ID = '16180339887498948';
+const PHOTOS = 250;
 
-export interface ChaosLibraryOptions {
-  /** Default 250. */
-  photos?: number;
-}
-
-export function chaosLibrary(seed: number, options: ChaosLibraryOptions = {}): Library {
-  const { photos = 250 } = options;
+export function chaosLibrary(seed: number): Library {
   const { camera, screenshots } = SYSTEM_ALBUMS;
   const random = seededRandom(seed);
   const start = beijingTime('2023-03-01 08:00:00');
   const stamp = (time: number) =>
     new Date(time + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
   const items: ItemSpec[] = [];
-  for (let n = 0; n < photos; n++) {
+  for (let n = 0; n < PHOTOS; n++) {
     const dateTaken = start + n * 7_200_000 + randomInt(random, 0, 3_000) * 1000;
     const screenshot = n % 25 === 24;
     const albums = screenshot
       ? [screenshots]
       : n % 13 === 0
-        ? [TRIP_ALBUM_ID]
-        : [camera, ...(n % 6 === 0 ? [FAMILY_ALBUM_ID] : []), ...(n % 9 === 0 ? [TRIP_ALBUM_ID] : [])];
+        ? [DEMO_TRIP_ALBUM_ID]
+        : [
+            camera,
+            ...(n % 6 === 0 ? [DEMO_FAMILY_ALBUM_ID] : []),
+            ...(n % 9 === 0 ? [DEMO_TRIP_ALBUM_ID] : []),
+          ];
     // Every 40th photo takes the name of the one before it: a phone that renamed nothing.
     const named = n % 40 === 39 ? n - 1 : n;
     items.push({
@@ -66,14 +65,14 @@ export function chaosLibrary(seed: number, options: ChaosLibraryOptions = {}): L
     height: 1080,
     durationMs: 90_000,
   });
-  items.push(video(1, [camera, FAMILY_ALBUM_ID], true), video(2, [TRIP_ALBUM_ID], false));
+  items.push(video(1, [camera, DEMO_FAMILY_ALBUM_ID], true), video(2, [DEMO_TRIP_ALBUM_ID], false));
   return makeLibrary({
     userId: '123456789',
     albums: [
       { id: camera, name: null },
       { id: screenshots, name: null },
-      { id: FAMILY_ALBUM_ID, name: '家庭相册' },
-      { id: TRIP_ALBUM_ID, name: '旅行 2024 · 云南' },
+      { id: DEMO_FAMILY_ALBUM_ID, name: '家庭相册' },
+      { id: DEMO_TRIP_ALBUM_ID, name: '旅行 2024 · 云南' },
     ],
     items,
     seed: `chaos-${seed}`,

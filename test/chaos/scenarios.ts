@@ -10,7 +10,7 @@ import type { ExtensionBrowser } from '../e2e/harness.ts';
 import type { FakeClouds, FakeCloudsOptions } from '../fakes/clouds.ts';
 import { pacificDay } from '../fakes/google/index.ts';
 import type { Library, LibraryItem } from '../fakes/library/index.ts';
-import { KB } from '../fakes/library/index.ts';
+import { DEMO_TRIP_ALBUM_ID, KB } from '../fakes/library/index.ts';
 import type { Random } from '../fakes/random.ts';
 import {
   bytesAtGoogle,
@@ -19,7 +19,6 @@ import {
   requestsSoFar,
   stopRepeatedly,
 } from './disruptions.ts';
-import { TRIP_ALBUM_ID } from './library.ts';
 
 export interface ChaosRun {
   readonly clouds: FakeClouds;
@@ -287,7 +286,7 @@ export const SCENARIOS: Scenario[] = [
       await atFraction(run, 0.02);
       const arrived = new Set(clouds.google.state.mediaItemList().map((m) => m.sha1));
       const doomed = library
-        .itemsIn(TRIP_ALBUM_ID)
+        .itemsIn(DEMO_TRIP_ALBUM_ID)
         .filter((item) => item.type === 'image' && item.albumIds.length === 1 && !arrived.has(item.sha1))
         .slice(-6);
       for (const item of doomed) {
