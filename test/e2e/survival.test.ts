@@ -16,6 +16,8 @@ import {
 import { type FakeClouds, type FakeCloudsOptions, startFakeClouds } from '../fakes/clouds.ts';
 import {
   beijingTime,
+  DEMO_FAMILY_ALBUM_ID,
+  DEMO_TRIP_ALBUM_ID,
   type ItemSpec,
   itemId,
   KB,
@@ -35,8 +37,8 @@ import {
 } from './flow.ts';
 import { type ExtensionBrowser, launchBrowser } from './harness.ts';
 
-const FAMILY = '27182818284590452';
-const TRIP = '16180339887498948';
+const FAMILY = DEMO_FAMILY_ALBUM_ID;
+const TRIP = DEMO_TRIP_ALBUM_ID;
 
 /**
  * About 64 MB in four albums: photos in two albums at once, favourites, and one video above the
@@ -124,7 +126,7 @@ async function setUp(
     // §I4, §C8): take the unforgiving answer, so that only the engine's records keep items single.
     google: { dedupe: 'new-item' },
   });
-  browser = await launchBrowser({ net: clouds.net, dist: process.env.MY_DIST });
+  browser = await launchBrowser({ net: clouds.net });
   await browser.seedCookies(clouds.xiaomi.sessionCookies());
   await configureGoogleClient(browser, clouds);
   return { clouds, browser };
