@@ -36,6 +36,8 @@ export const MIB = 1024 * 1024;
 /** The extension's resumable chunk (src/google DEFAULT_OPTIONS.chunkTargetBytes) and raw limit. */
 export const CHUNK_BYTES = 8 * MIB;
 export const RAW_UPLOAD_LIMIT = 50 * MIB;
+/** Items per batchCreate and per batchAddMediaItems (google-photos-api.md §C, §D3). */
+export const BATCH_ITEMS = 50;
 /** Items per Xiaomi listing page the extension asks for (src/xiaomi/listing.ts MAX_PAGE_SIZE). */
 export const XIAOMI_PAGE_SIZE = 100;
 /**
@@ -221,13 +223,15 @@ class ResourceSampler {
   samples = 0;
   private readonly cpuStart = new Map<number, number>();
   private readonly cpuLast = new Map<number, number>();
+  private readonly kindOf = new Map<number, string>();
 
   constructor(private readonly chromium: RawChromium) {}
 
   async sampleOnce(): Promise<{ total: number; kinds: Record<string, number> }> {
     const samples = await this.chromium.sampleRss();
     if (this.timer !== undefined) {
-      for (const { pid } of samples) {
+      for (const { pid, kind } of samples) {
+        this.kindOf.set(pid, kind);
         const cpu = cpuSecondsOf(pid);
         if (cpu === undefined) continue;
         // A process born while the job runs counts from zero.
@@ -282,6 +286,15 @@ class ResourceSampler {
     for (const [pid, last] of this.cpuLast) total += last - (this.cpuStart.get(pid) ?? 0);
     return total;
   }
+
+  cpuSecondsByKind(): Record<string, number> {
+    const kinds: Record<string, number> = {};
+    for (const [pid, last] of this.cpuLast) {
+      const kind = this.kindOf.get(pid) ?? 'unknown';
+      kinds[kind] = (kinds[kind] ?? 0) + last - (this.cpuStart.get(pid) ?? 0);
+    }
+    return kinds;
+  }
 }
 
 // ─── One client's run ──────────────────────────────────────────────────────────────────────────
@@ -306,7 +319,7 @@ export interface ClientRun {
   uploadsInFlight: { max: number; mean: number };
   memory?: MemoryFigures;
   /** CPU seconds: the browser's processes (extension) or the client process (reference), and the fakes. */
-  cpu: { clientSeconds: number; fakesSeconds: number };
+  cpu: { clientSeconds: number; fakesSeconds: number; browserByKind?: Record<string, number> };
   /** The machine's 1-minute load average at the start and the end (other work on it skews times). */
   load: { start: number; end: number };
   problems: string[];
@@ -535,7 +548,11 @@ export async function runExtension(
     };
     return finishRun('extension', clouds, library, startedAt, endedAt, before, {
       memory,
-      cpu: { clientSeconds: sampler.cpuSeconds(), fakesSeconds: (fakes.user + fakes.system) / 1e6 },
+      cpu: {
+        clientSeconds: sampler.cpuSeconds(),
+        fakesSeconds: (fakes.user + fakes.system) / 1e6,
+        browserByKind: sampler.cpuSecondsByKind(),
+      },
       load,
       problems,
     });
@@ -612,11 +629,13 @@ export function correctnessBudgets(
   });
   if (photos > 0 && large.length === 0) {
     const perItem = sumOf(run.photosRequests, PER_ITEM_ENDPOINTS) / photos;
+    // One upload each and a batchCreate per 50: 1.02 exactly for whole fifties, more for fewer photos.
+    const limit = Math.max(1.02, (photos + Math.ceil(photos / BATCH_ITEMS)) / photos);
     budgets.push({
       name: 'photoslibrary requests per photo',
-      limit: '≤ 1.02 (uploads + batchCreate)',
+      limit: `≤ ${fmt(limit, 3)} (uploads + batchCreate)`,
       measured: `${fmt(perItem, 3)} (all requests: ${fmt(sumOf(run.photosRequests) / photos, 3)})`,
-      pass: perItem <= 1.02,
+      pass: perItem <= limit + 1e-9,
     });
   }
   if (reference && large.length === 0) {

@@ -118,6 +118,11 @@ export function markdown(report: BenchReport): string {
         )
         .join(', ');
       lines.push(`Browser RSS peaks by process kind, MB: ${kinds}.`);
+      const cpu = Object.entries(w.extension.cpu.browserByKind ?? {})
+        .filter(([, seconds]) => seconds >= 0.5)
+        .map(([kind, seconds]) => `${kind} ${f(seconds, 0)}`)
+        .join(', ');
+      if (cpu) lines.push(`Browser CPU seconds by process kind: ${cpu}.`);
     }
     for (const run of [w.reference, w.extension]) {
       if (run.problems.length > 0) lines.push(`Problems (${run.client}): ${run.problems.join('; ')}`);
