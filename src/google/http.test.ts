@@ -3,7 +3,14 @@ import { MigrationError } from '../shared/errors.ts';
 import { RetryDelays } from './backoff.ts';
 import { type AccessTokens, type ApiRequest, PhotosHttp } from './http.ts';
 import { SCOPE_APPEND_ONLY } from './oauth.ts';
-import { googleError, type Handler, instantClock, json, recordingFetch } from './test-support.ts';
+import {
+  googleError,
+  type Handler,
+  instantClock,
+  json,
+  type RecordedRequest,
+  recordingFetch,
+} from './test-support.ts';
 
 function tokens(renewable = true): AccessTokens & { current: string; renewals: string[] } {
   const state = {
@@ -133,6 +140,73 @@ describe('PhotosHttp', () => {
       message: 'fetch failed',
     });
     expect(down.fetch.requests).toHaveLength(1);
+  });
+
+  describe('a request that creates something', () => {
+    const create: ApiRequest = {
+      ...request(false),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"album":{"title":"旅行"}}',
+    };
+    const isProbe = (r: RecordedRequest) => r.url.pathname.endsWith('/mediaItems:search');
+
+    it('streams its JSON body, so Chromium cannot send it twice by itself; reads go plain', async () => {
+      const { fetch, http } = setup((r) =>
+        r.headers.get('authorization') === 'Bearer ya29.second' ? json(200, {}) : unauthenticated(),
+      );
+      await http.send(create);
+      await http.send({ ...create, idempotent: true });
+      expect(fetch.requests.map((r) => [r.streamed, r.text()])).toEqual([
+        [true, create.body],
+        // After the 401 the renewed token goes out with a fresh stream of the same bytes.
+        [true, create.body],
+        [false, create.body],
+      ]);
+    });
+
+    it('after a failure, keeps streaming when a streamed read gets through', async () => {
+      let calls = 0;
+      const { fetch, http } = setup((r) => {
+        if (!isProbe(r) && ++calls === 1) throw new TypeError('Failed to fetch');
+        return json(200, {});
+      });
+      await expect(http.send(create)).rejects.toMatchObject({ kind: 'network-error' });
+      await http.send(create);
+      expect(fetch.requests.map((r) => [isProbe(r), r.streamed])).toEqual([
+        [false, true],
+        [true, true],
+        [false, true],
+      ]);
+    });
+
+    it('goes back to plain bodies when only plain ones get through (a proxy speaking HTTP/1.1)', async () => {
+      const { fetch, http } = setup((r) => {
+        if (r.streamed) throw new TypeError('Failed to fetch');
+        return json(isProbe(r) ? 400 : 200, {});
+      });
+      // The failed request may or may not have reached Google: it is reported lost, not sent again.
+      await expect(http.send(create)).rejects.toMatchObject({ kind: 'network-error' });
+      await http.send(create);
+      expect(fetch.requests.map((r) => [isProbe(r), r.streamed])).toEqual([
+        [false, true],
+        [true, true],
+        [true, false],
+        [false, false],
+      ]);
+    });
+
+    it('keeps trying streams while nothing gets through at all', async () => {
+      let online = false;
+      const { fetch, http } = setup(() => {
+        if (!online) throw new TypeError('Failed to fetch');
+        return json(200, {});
+      });
+      await expect(http.send(create)).rejects.toMatchObject({ kind: 'network-error' });
+      online = true;
+      await http.send(create);
+      expect(fetch.requests.at(-1)?.streamed).toBe(true);
+    });
   });
 
   it('does not repeat a 429: the engine holds every write for its back-off', async () => {

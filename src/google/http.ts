@@ -4,6 +4,15 @@
  * (every request counts against the 10,000 per day, google-photos-api.md §E3). A 401 renews the
  * token once and sends again; a 5xx or a dropped connection is sent again only for requests that
  * cannot create anything twice, after the §E5 back-off on the injected clock.
+ *
+ * The JSON body of a request that creates something (albums.create, batchCreate) goes out as a
+ * stream. Chromium sends a POST with an in-memory body again by itself when a connection it had
+ * used before breaks before the answer; measured in the chaos suite (album-answer-lost), a lost
+ * albums.create answer so made the album twice, behind the engine's back. A streamed body cannot
+ * be sent twice, so the failure reaches the engine, which reconciles before it sends again.
+ * Streams need HTTP/2 (chromium-e2e.md §6): behind a proxy that speaks only HTTP/1.1 they fail at
+ * once, so the first failure asks whether streamed bodies get through at all and, if they do not,
+ * goes back to plain bodies for this worker's life.
  */
 import type { Clock } from '../shared/clock.ts';
 import { asNetworkError, type ErrorKind, type MigrationError } from '../shared/errors.ts';
@@ -43,7 +52,15 @@ export interface PhotosHttpDeps {
   serverRetries: number;
 }
 
+/** Whether a streamed request body reaches Google from here (HTTP/2 end to end). */
+type StreamedBodies = 'untested' | 'working' | 'refused';
+
+/** A read that creates nothing, sent only to learn whether streamed bodies get through. */
+const STREAM_PROBE = { url: `${PHOTOS_API}/mediaItems:search`, body: '{"pageSize":1}' };
+
 export class PhotosHttp {
+  private streamedBodies: StreamedBodies = 'untested';
+
   constructor(private readonly deps: PhotosHttpDeps) {}
 
   async send(request: ApiRequest): Promise<Response> {
@@ -52,19 +69,22 @@ export class PhotosHttp {
     let retriesLeft = request.idempotent ? this.deps.serverRetries : 0;
     for (;;) {
       const token = await tokens.accessToken();
+      const streamed = this.streams(request);
       let response: Response;
       try {
         response = await this.deps.fetch(request.url, {
           method: request.method,
           headers: { ...request.headers, Authorization: `Bearer ${token}` },
-          body: request.body,
+          ...bodyInit(request.body, streamed),
         });
       } catch (e) {
+        if (streamed) await this.checkStreamedBodies(token);
         if (retriesLeft === 0) throw asNetworkError(e);
         retriesLeft -= 1;
         await clock.sleep(delays.afterServerError());
         continue;
       }
+      if (streamed) this.streamedBodies = 'working';
       if (response.ok) {
         delays.succeeded();
         return response;
@@ -100,6 +120,34 @@ export class PhotosHttp {
     }
   }
 
+  private streams(request: ApiRequest): request is ApiRequest & { body: string } {
+    return !request.idempotent && typeof request.body === 'string' && this.streamedBodies !== 'refused';
+  }
+
+  /**
+   * After a streamed request failed: if a streamed read fails too while a plain one is answered,
+   * something on the way speaks only HTTP/1.1 and plain bodies it must be. The failed request is
+   * still reported as lost: whether it reached Google is the engine's to find out.
+   */
+  private async checkStreamedBodies(token: string): Promise<void> {
+    if (this.streamedBodies !== 'untested') return;
+    const answered = async (streamed: boolean) => {
+      try {
+        const response = await this.deps.fetch(STREAM_PROBE.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          ...bodyInit(STREAM_PROBE.body, streamed),
+        });
+        await response.body?.cancel();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (await answered(true)) this.streamedBodies = 'working';
+    else if (await answered(false)) this.streamedBodies = 'refused';
+  }
+
   private async classify(request: ApiRequest, response: Response): Promise<MigrationError> {
     let body = '';
     try {
@@ -123,6 +171,12 @@ export class PhotosHttp {
       },
     );
   }
+}
+
+/** A fresh stream each time: a stream is read once, and a renewed token sends the request again. */
+function bodyInit(body: Blob | string | undefined, streamed: boolean): RequestInit & { duplex?: 'half' } {
+  if (!streamed || typeof body !== 'string') return { body };
+  return { body: new Blob([body]).stream(), duplex: 'half' };
 }
 
 /** The whole body as text; a connection lost while reading it is a network error. */

@@ -38,8 +38,10 @@ export interface RecordedRequest {
   url: URL;
   method: string;
   headers: Headers;
-  /** The body as bytes (Blob bodies read out), or undefined when none was given. */
+  /** The body as bytes (Blob and stream bodies read out), or undefined when none was given. */
   body: Uint8Array | undefined;
+  /** Sent as a stream (with `duplex: 'half'`, which fetch demands for one). */
+  streamed: boolean;
   text(): string;
 }
 
@@ -57,18 +59,24 @@ async function bytesOf(body: BodyInit | null | undefined): Promise<Uint8Array | 
   if (typeof body === 'string') return new TextEncoder().encode(body);
   if (body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
   if (body instanceof Uint8Array) return body;
+  if (body instanceof ReadableStream) return new Uint8Array(await new Response(body).arrayBuffer());
   throw new Error(`test fetch cannot read a ${Object.prototype.toString.call(body)} body`);
 }
 
 export function recordingFetch(handler: Handler): RecordingFetch {
   const requests: RecordedRequest[] = [];
-  const fetch = async (input: string | URL | Request, init: RequestInit = {}) => {
+  const fetch = async (input: string | URL | Request, init: RequestInit & { duplex?: 'half' } = {}) => {
+    const streamed = init.body instanceof ReadableStream;
+    if (streamed && init.duplex !== 'half') {
+      throw new TypeError('The `duplex` member must be specified for a request with a streaming body');
+    }
     const body = await bytesOf(init.body);
     const request: RecordedRequest = {
       url: new URL(String(input)),
       method: init.method ?? 'GET',
       headers: new Headers(init.headers),
       body,
+      streamed,
       text: () => new TextDecoder().decode(body ?? new Uint8Array()),
     };
     requests.push(request);

@@ -300,8 +300,8 @@ export const SCENARIOS: Scenario[] = [
     faults: 'connections reset: 8 uploads cut mid-body, 30 % of batchCreate answers lost after processing',
     async drive(run) {
       const { google } = run.clouds;
-      // Chromium sends such a POST again by itself on a reused connection (album-answer-lost):
-      // the resend meets the tokens the first send used up.
+      // The engine learns of each lost answer (src/google/http.ts streams the body so Chromium
+      // cannot resend it) and sends the batch again: the tokens the first send used up say so.
       google.setErrorRate('mediaItems:batchCreate', 0.3, { kind: 'reset', when: 'after-processing' });
       for (let cut = 0; cut < 8; cut++) {
         // Half within a photo's body, half within an 8 MiB chunk of a video.
@@ -325,8 +325,8 @@ export const SCENARIOS: Scenario[] = [
       'half of the albums.create answers lost after processing, on a connection Chromium had used before',
     async drive(run) {
       // Measured: Chromium sends a POST with an in-memory body again by itself when a reused
-      // connection breaks before the answer, so Google makes the album twice; only a body that
-      // cannot be replayed (a stream) would keep the engine's reconciliation in charge.
+      // connection breaks before the answer, and Google made the album twice. The body now goes
+      // as a stream (src/google/http.ts), so the loss reaches the engine, which lists and adopts.
       run.clouds.google.setErrorRate('albums:create', 0.5, { kind: 'reset', when: 'after-processing' });
       run.disrupt('album answers lost');
     },

@@ -39,6 +39,19 @@ describe('albums against the fake Google', () => {
     expect(h.fake.state.albums.size).toBe(1);
   });
 
+  it('behind a proxy that speaks only HTTP/1.1, falls back to plain bodies after one lost answer', async () => {
+    const h = await start({ fake: { photosProtocol: 'http1' } });
+    await expect(h.google.albums.createAlbum('Xiaomi · Camera')).rejects.toMatchObject({
+      kind: 'network-error',
+    });
+    // The streamed request never left: nothing was made, and the engine's listing finds nothing.
+    expect(h.fake.state.albums.size).toBe(0);
+    const album = await h.google.albums.createAlbum('Xiaomi · Camera');
+    expect([...h.fake.state.albums.values()].map((a) => [a.id, a.title])).toEqual([
+      [album.id, 'Xiaomi · Camera'],
+    ]);
+  });
+
   it('lists every page of app albums', async () => {
     const h = await start({ fake: { writesPerMinute: 1000 } });
     for (let i = 0; i < 53; i++) await h.google.albums.createAlbum(`Album ${i}`);

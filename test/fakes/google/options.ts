@@ -98,6 +98,12 @@ export interface FakeGoogleConfig {
   apiDisabled: boolean;
   /** Answer every Photos request with 403 "Google Photos is disabled for the user." (§E11). */
   photosDisabledForUser: boolean;
+  /**
+   * How the Photos API reaches the client: HTTP/2 as Google serves it (default), or HTTPS/1.1 as
+   * behind a proxy or antivirus that intercepts TLS, where Chromium refuses streamed request
+   * bodies (chromium-e2e.md §6). Fixed once the fake is mounted on the network.
+   */
+  photosProtocol: 'http2' | 'http1';
 }
 
 export const DEFAULT_CONFIG: FakeGoogleConfig = {
@@ -135,6 +141,7 @@ export const DEFAULT_CONFIG: FakeGoogleConfig = {
   latencyMs: 0,
   apiDisabled: false,
   photosDisabledForUser: false,
+  photosProtocol: 'http2',
 };
 
 /** The Cloud project a client id belongs to: its leading digits (the Google convention). */

@@ -43,12 +43,15 @@ function faultReply(ctx: PhotosContext, fault: Fault): Reply | undefined {
 export class PhotosService implements FakeService {
   readonly name = 'google-photos';
   readonly hosts = [PHOTOS_HOST];
-  readonly http2 = true;
 
   constructor(
     private readonly deps: PhotosDeps,
     private readonly tokens: AccessTokens,
   ) {}
+
+  get http2(): boolean {
+    return this.deps.config.photosProtocol === 'http2';
+  }
 
   async handle(req: FakeRequest, res: FakeResponse, url: URL): Promise<void> {
     const { state, clock, config, faults } = this.deps;

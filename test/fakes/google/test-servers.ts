@@ -180,8 +180,7 @@ export async function startFakeGoogleServers(google: FakeGoogle): Promise<FakeGo
   const mount = (service: FakeService) => (req: FakeRequest, res: FakeResponse) => {
     void service.handle(req, res, urlFor(service, req));
   };
-  const photosService = google.services.find((service) => service.http2)!;
-  const oauthService = google.services.find((service) => !service.http2)!;
+  const { photosService, oauthService } = google;
   // chromium-e2e.md "Later findings": the default 10 MB session memory drops upload-heavy clients.
   const photosServer = createSecureServer(
     { key, cert, allowHTTP1: true, maxSessionMemory: 256 },
