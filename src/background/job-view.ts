@@ -27,7 +27,8 @@ function albumProgress(album: AlbumRecord): AlbumProgress {
 /** Totals come from the job's own counters, which count an item in two albums once. */
 export function toJobView(job: JobRecord, albums: AlbumRecord[], rate: number): JobView {
   const c = job.counts.items;
-  const remaining = job.counts.bytesTotal - job.counts.bytesDone;
+  const { bytesTotal, bytesSent, bytesSettled } = job.counts;
+  const remaining = bytesTotal - bytesSent - bytesSettled;
   return {
     id: job.id,
     status: job.status,
@@ -36,6 +37,8 @@ export function toJobView(job: JobRecord, albums: AlbumRecord[], rate: number): 
     finishedAt: job.finishedAt,
     totals: { items: Object.values(c).reduce((sum, n) => sum + n, 0), bytes: job.counts.bytesTotal },
     done: { items: c.done, bytes: job.counts.bytesDone },
+    awaitingCreation: c.uploaded + c.creating + c.created,
+    bytes: { sent: bytesSent, settled: bytesSettled },
     skipped: c.skipped,
     failed: c.failed,
     albums: albums.map(albumProgress),

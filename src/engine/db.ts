@@ -39,7 +39,15 @@ export type AlbumKey = [jobId: string, xiaomiAlbumId: string, part: number];
 export interface AlbumCounts {
   items: Record<ItemState, number>;
   bytesTotal: number;
+  /** Bytes of items in Google Photos. */
   bytesDone: number;
+  /**
+   * Bytes Google holds: chunks it acknowledged, uploads waiting for their batchCreate, and done
+   * items. The progress bar moves with these, so a slow uplink shows movement before a batch lands.
+   */
+  bytesSent: number;
+  /** Bytes of items that ended skipped or failed: nothing more will be sent for them. */
+  bytesSettled: number;
 }
 
 export interface AlbumRecord {
@@ -226,7 +234,7 @@ export const ALL_ITEM_STATES: readonly ItemState[] = [
 
 export function emptyCounts(): AlbumCounts {
   const items = Object.fromEntries(ALL_ITEM_STATES.map((s) => [s, 0])) as Record<ItemState, number>;
-  return { items, bytesTotal: 0, bytesDone: 0 };
+  return { items, bytesTotal: 0, bytesDone: 0, bytesSent: 0, bytesSettled: 0 };
 }
 
 export function albumKeyOf(jobId: string, ref: AlbumRef): AlbumKey {
@@ -241,6 +249,22 @@ function move(counts: AlbumCounts, item: ItemRecord, sign: 1 | -1): void {
   counts.items[item.state] += sign;
   counts.bytesTotal += sign * item.size;
   if (item.state === 'done') counts.bytesDone += sign * item.size;
+  counts.bytesSent += sign * bytesGoogleHolds(item);
+  if (item.state === 'skipped' || item.state === 'failed') counts.bytesSettled += sign * item.size;
+}
+
+function bytesGoogleHolds(item: ItemRecord): number {
+  switch (item.state) {
+    case 'transferring':
+      return item.upload?.offset ?? 0;
+    case 'uploaded':
+    case 'creating':
+    case 'created':
+    case 'done':
+      return item.size;
+    default:
+      return 0;
+  }
 }
 
 export async function writeItem(

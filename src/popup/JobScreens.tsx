@@ -30,8 +30,8 @@ function OverallProgress({ job }: { job: JobView }) {
         role="progressbar"
         aria-label={t('overallProgress')}
         aria-valuemin={0}
-        aria-valuemax={progress.total}
-        aria-valuenow={progress.counting ? undefined : progress.finished}
+        aria-valuemax={100}
+        aria-valuenow={progress.counting ? undefined : Math.floor(progress.fraction * 100)}
         aria-valuetext={progress.counting ? t('countingItems') : `${counted} (${percent})`}
       >
         <div class="bar-fill" style={{ width: `${progress.fraction * 100}%` }} />
@@ -43,12 +43,15 @@ function OverallProgress({ job }: { job: JobView }) {
           <>
             <span>{counted}</span>
             <span>
-              {t('amountOfTotal', formatBytes(progress.bytesDone), formatBytes(progress.bytesTotal))}
+              {t('amountOfTotal', formatBytes(progress.bytesSent), formatBytes(progress.bytesTotal))}
             </span>
             <span>{percent}</span>
           </>
         )}
       </p>
+      {!progress.counting && progress.awaitingCreation > 0 && (
+        <p class="muted">{t('awaitingCreation', formatCount(progress.awaitingCreation))}</p>
+      )}
       {(job.skipped > 0 || job.failed > 0) && (
         <p class="muted">{t('skippedAndFailed', formatCount(job.skipped), formatCount(job.failed))}</p>
       )}

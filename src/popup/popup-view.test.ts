@@ -99,11 +99,14 @@ describe('a selection of albums', () => {
 });
 
 describe('job progress', () => {
-  it('counts moved, skipped and failed items as finished', () => {
+  it('counts moved, skipped and failed items as finished, and moves the bar by bytes Google holds', () => {
     const progress = jobProgress(
       sampleJob({
         totals: { items: 100, bytes: 1000 },
         done: { items: 40, bytes: 500 },
+        awaitingCreation: 10,
+        // A batch of ten waits for its batchCreate: their 100 bytes are sent, not yet done.
+        bytes: { sent: 600, settled: 50 },
         skipped: 5,
         failed: 5,
       }),
@@ -111,11 +114,26 @@ describe('job progress', () => {
     expect(progress).toEqual({
       finished: 50,
       total: 100,
-      fraction: 0.5,
-      bytesDone: 500,
+      awaitingCreation: 10,
+      fraction: 0.65,
+      bytesSent: 600,
       bytesTotal: 1000,
       counting: false,
     });
+  });
+
+  it('counts by items when the selection holds only empty files', () => {
+    const progress = jobProgress(
+      sampleJob({
+        totals: { items: 4, bytes: 0 },
+        done: { items: 0, bytes: 0 },
+        awaitingCreation: 0,
+        bytes: { sent: 0, settled: 0 },
+        skipped: 3,
+        failed: 0,
+      }),
+    );
+    expect(progress.fraction).toBe(0.75);
   });
 
   it('has no fraction while the albums are still being counted', () => {

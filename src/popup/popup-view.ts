@@ -91,8 +91,11 @@ export interface JobProgress {
   /** Items that reached an end: moved, skipped or failed. */
   finished: number;
   total: number;
+  /** Uploaded, not yet made into media items: they count as finished only once in Google Photos. */
+  awaitingCreation: number;
+  /** By bytes, so a long video or a batch waiting to be created still moves the bar. */
   fraction: number;
-  bytesDone: number;
+  bytesSent: number;
   bytesTotal: number;
   /** Still listing albums: the totals are not known yet. */
   counting: boolean;
@@ -101,12 +104,17 @@ export interface JobProgress {
 export function jobProgress(job: JobView): JobProgress {
   const finished = job.done.items + job.skipped + job.failed;
   const total = job.totals.items;
+  const bytesTotal = job.totals.bytes;
+  const byBytes = (job.bytes.sent + job.bytes.settled) / bytesTotal;
+  const byItems = finished / total;
   return {
     finished,
     total,
-    fraction: total > 0 ? Math.min(1, finished / total) : 0,
-    bytesDone: job.done.bytes,
-    bytesTotal: job.totals.bytes,
+    awaitingCreation: job.awaitingCreation,
+    // A selection of empty files only has items to count.
+    fraction: Math.min(1, bytesTotal > 0 ? byBytes : total > 0 ? byItems : 0),
+    bytesSent: job.bytes.sent,
+    bytesTotal,
     counting: job.status === 'planning',
   };
 }

@@ -100,7 +100,12 @@ export interface JobView {
   createdAt: number;
   finishedAt?: number;
   totals: { items: number; bytes: number };
+  /** In Google Photos. */
   done: { items: number; bytes: number };
+  /** Uploaded, waiting for the batchCreate that makes them media items (up to 50 at a time). */
+  awaitingCreation: number;
+  /** Bytes Google holds (done items included), and bytes of items that ended skipped or failed. */
+  bytes: { sent: number; settled: number };
   skipped: number;
   failed: number;
   albums: AlbumProgress[];

@@ -8,6 +8,7 @@ import { createMockConnector, type MockConnector } from './connector.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 26, 8, 0);
+const MB = 1024 ** 2;
 const GB = 1024 ** 3;
 
 export const SAMPLE_ALBUMS: SourceAlbum[] = [
@@ -56,6 +57,8 @@ export function sampleJob(overrides: Partial<JobView> = {}): JobView {
     createdAt: NOW - 2 * HOUR,
     totals: { items: 20_026, bytes: 44.3 * GB },
     done: { items: 7_310, bytes: 16.2 * GB },
+    awaitingCreation: 38,
+    bytes: { sent: 16.4 * GB, settled: 6 * MB },
     skipped: 2,
     failed: 1,
     albums: [albumProgress(camera, 5_600), albumProgress(screenshots, 1_420), albumProgress(trip, 290)],
@@ -111,6 +114,8 @@ export const SAMPLE_SNAPSHOTS = {
       status: 'planning',
       totals: { items: 0, bytes: 0 },
       done: { items: 0, bytes: 0 },
+      awaitingCreation: 0,
+      bytes: { sent: 0, settled: 0 },
       albums: [],
     }),
   },
@@ -185,7 +190,9 @@ export const SAMPLE_SNAPSHOTS = {
     job: sampleJob({
       status: 'done',
       finishedAt: NOW,
-      done: { items: 20_023, bytes: 44.3 * GB },
+      done: { items: 20_023, bytes: 44.3 * GB - 6 * MB },
+      awaitingCreation: 0,
+      bytes: { sent: 44.3 * GB - 6 * MB, settled: 6 * MB },
       skipped: 2,
       failed: 1,
       albums: finishedAlbums(),
