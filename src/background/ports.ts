@@ -29,10 +29,10 @@ export function destinationPort(google: GooglePhotos): DestinationPort {
     // What media-items.ts and albums.ts send: Google keeps it as sent.
     storedFileName: mediaItemFileName,
     storedAlbumTitle: albumTitle,
-    uploadRaw: (meta, body) => uploads.uploadRaw(meta, body),
+    uploadRaw: (meta, body, signal) => uploads.uploadRaw(meta, body, signal),
     startSession: (meta) => uploads.startSession(meta),
-    uploadChunk: (session, offset, body, isLast, meta) =>
-      uploads.uploadChunk(session, offset, body, isLast, meta.sha1),
+    uploadChunk: (session, offset, body, isLast, meta, signal) =>
+      uploads.uploadChunk(session, offset, body, isLast, meta.sha1, signal),
     async querySession(session) {
       const status = await uploads.querySession(session);
       return status.kind === 'gone' ? { kind: 'gone' } : status;

@@ -91,7 +91,8 @@ export interface DestinationPort {
    */
   storedFileName(fileName: string): string;
   storedAlbumTitle(title: string): string;
-  uploadRaw(meta: UploadMeta, body: Blob): Promise<string>;
+  /** `signal`: Pause or Cancel stops the bytes in flight rather than waiting for them. */
+  uploadRaw(meta: UploadMeta, body: Blob, signal?: AbortSignal): Promise<string>;
   startSession(meta: UploadMeta): Promise<ResumableSession>;
   uploadChunk(
     session: ResumableSession,
@@ -99,6 +100,7 @@ export interface DestinationPort {
     body: Blob,
     isLast: boolean,
     meta: UploadMeta,
+    signal?: AbortSignal,
   ): Promise<ChunkResult>;
   querySession(session: ResumableSession): Promise<SessionStatus>;
   batchCreate(albumId: string, entries: BatchEntry[]): Promise<BatchItemResult[]>;

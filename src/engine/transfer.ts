@@ -115,11 +115,11 @@ async function transferRaw(ctx: TransferContext, item: ItemRecord, signal: Abort
   const repaired = ctx.repairCaptureDate?.(concat(parts, item.size), item);
   if (repaired) {
     const meta = { ...metaOf(item), size: repaired.bytes.byteLength, sha1: repaired.sha1 };
-    const uploadToken = await ctx.destination.uploadRaw(meta, new Blob([repaired.bytes as BlobPart]));
+    const uploadToken = await ctx.destination.uploadRaw(meta, new Blob([repaired.bytes as BlobPart]), signal);
     ctx.onBytesSent(repaired.bytes.byteLength);
     return { uploadToken, uploadedSha1: repaired.sha1, change: repaired.change };
   }
-  const uploadToken = await ctx.destination.uploadRaw(metaOf(item), new Blob(parts as BlobPart[]));
+  const uploadToken = await ctx.destination.uploadRaw(metaOf(item), new Blob(parts as BlobPart[]), signal);
   ctx.onBytesSent(item.size);
   return { uploadToken };
 }
@@ -188,7 +188,14 @@ async function transferResumable(
     for (;;) {
       signal.throwIfAborted();
       const chunk: Chunk = await next!;
-      const sending = ctx.destination.uploadChunk(upload, offset, chunk.body, chunk.isLast, metaOf(item));
+      const sending = ctx.destination.uploadChunk(
+        upload,
+        offset,
+        chunk.body,
+        chunk.isLast,
+        metaOf(item),
+        signal,
+      );
       // The next chunk is downloaded and hashed while this one goes up, so the uplink does not wait
       // for the download between chunks (one more chunk in memory); its failure counts only after.
       next = chunk.isLast ? undefined : readChunk(offset + chunk.length);

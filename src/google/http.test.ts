@@ -209,6 +209,21 @@ describe('PhotosHttp', () => {
     });
   });
 
+  it('stops a request on the wire when Pause aborts it, and does not send it again', async () => {
+    const pause = new AbortController();
+    const { fetch, clock, http } = setup(
+      (r) =>
+        new Promise<Response>((_, reject) => {
+          // The fetch fails as a browser's does when its signal fires mid-body.
+          r.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          setTimeout(() => pause.abort(new Error('paused')), 5);
+        }),
+    );
+    await expect(http.send({ ...request(true), signal: pause.signal })).rejects.toThrow('paused');
+    expect(fetch.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('does not repeat a 429: the engine holds every write for its back-off', async () => {
     const { fetch, http } = setup(() =>
       googleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota 'concurrent write request'."),

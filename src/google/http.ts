@@ -41,6 +41,8 @@ export interface ApiRequest {
   idempotent: boolean;
   /** How to read a 4xx no rule recognises (default 'unexpected-response'). */
   unrecognisedClientError?: ErrorKind;
+  /** Pause or cancel: stops the request mid-body and any wait before a repeat; its reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface PhotosHttpDeps {
@@ -76,12 +78,14 @@ export class PhotosHttp {
           method: request.method,
           headers: { ...request.headers, Authorization: `Bearer ${token}` },
           ...bodyInit(request.body, streamed),
+          signal: request.signal,
         });
       } catch (e) {
+        request.signal?.throwIfAborted();
         if (streamed) await this.checkStreamedBodies(token);
         if (retriesLeft === 0) throw asNetworkError(e);
         retriesLeft -= 1;
-        await clock.sleep(delays.afterServerError());
+        await clock.sleep(delays.afterServerError(), request.signal);
         continue;
       }
       if (streamed) this.streamedBodies = 'working';
@@ -97,7 +101,7 @@ export class PhotosHttp {
       }
       if (error.kind === 'google-server-error' && retriesLeft > 0) {
         retriesLeft -= 1;
-        await clock.sleep(error.details.retryAfterMs ?? 0);
+        await clock.sleep(error.details.retryAfterMs ?? 0, request.signal);
         continue;
       }
       throw error;

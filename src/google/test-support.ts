@@ -42,6 +42,7 @@ export interface RecordedRequest {
   body: Uint8Array | undefined;
   /** Sent as a stream (with `duplex: 'half'`, which fetch demands for one). */
   streamed: boolean;
+  signal: AbortSignal | undefined;
   text(): string;
 }
 
@@ -77,6 +78,7 @@ export function recordingFetch(handler: Handler): RecordingFetch {
       headers: new Headers(init.headers),
       body,
       streamed,
+      signal: init.signal ?? undefined,
       text: () => new TextDecoder().decode(body ?? new Uint8Array()),
     };
     requests.push(request);

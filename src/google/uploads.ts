@@ -160,7 +160,7 @@ export class Uploads {
   }
 
   /** One request: the bytes to an upload token (§B2). */
-  async uploadRaw(meta: UploadMeta, body: Blob | Uint8Array): Promise<string> {
+  async uploadRaw(meta: UploadMeta, body: Blob | Uint8Array, signal?: AbortSignal): Promise<string> {
     const response = await this.http.send({
       operation: 'upload',
       url: UPLOADS_URL,
@@ -175,6 +175,7 @@ export class Uploads {
       scope: SCOPE_APPEND_ONLY,
       // A repeated upload only yields another token; the unused one expires (§B2).
       idempotent: true,
+      signal,
     });
     return this.readToken(response, 'upload');
   }
@@ -228,6 +229,7 @@ export class Uploads {
     body: Blob | Uint8Array,
     isLast: boolean,
     sha1?: string,
+    signal?: AbortSignal,
   ): Promise<ChunkResult> {
     const length = sizeOf(body);
     if (!isLast && (length === 0 || length % session.granularity !== 0)) {
@@ -247,6 +249,8 @@ export class Uploads {
       scope: SCOPE_APPEND_ONLY,
       idempotent: false,
       unrecognisedClientError: 'google-upload-session-lost',
+      // A chunk cut short by Pause costs nothing: on resume the session says what Google holds.
+      signal,
     });
     const status = uploadStatus(response);
     if (isLast && status !== 'active') {
