@@ -13,6 +13,7 @@ import { type EngineDb, openEngineDb } from './db.ts';
 import { Engine, type EngineDeps } from './engine.ts';
 import { TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort } from './ports.ts';
+import { killProxy } from './testing/kill-proxy.ts';
 import { MemoryDestination, MemorySource, makeItem, sha1Hex } from './testing/memory-ports.ts';
 
 let dbCount = 0;
@@ -227,43 +228,20 @@ describe('exactly once across faults', () => {
       rig.db.close();
       rig.db = await openEngineDb(dbName);
       rig.dest = new MemoryDestination();
-      let calls = 0;
-      let killed = false;
-      let onKilled: () => void = () => undefined;
-      const killedNow = new Promise<void>((resolve) => {
-        onKilled = resolve;
+      const kill = killProxy({
+        killAt,
+        when,
+        onKill: () => rig.db.close(),
+        untouched: ['accountKey'],
       });
-      const dying = <T extends object>(target: T): T =>
-        new Proxy(target, {
-          get(obj, prop, receiver) {
-            const value = Reflect.get(obj, prop, receiver);
-            if (typeof value !== 'function' || prop === 'accountKey') return value;
-            return (...args: unknown[]) => {
-              if (killed) return new Promise(() => undefined);
-              calls += 1;
-              const die = () => {
-                killed = true;
-                onKilled();
-                rig.db.close();
-                throw new TypeError('service worker stopped');
-              };
-              if (calls === killAt && when === 'before') die();
-              const result = value.apply(obj, args);
-              if (calls !== killAt || when === 'before') return result;
-              // Async generators (listing) die at their first page; promises once they settle.
-              if (typeof result?.then !== 'function') die();
-              return result.then(die);
-            };
-          },
-        });
       const realSource = rig.source;
-      rig.source = dying(realSource);
-      const first = rig.engine(dying(rig.dest));
+      rig.source = kill.dying(realSource);
+      const first = rig.engine(kill.dying(rig.dest));
       await startAll(first).catch(() => undefined);
       // Either the first engine finishes (the kill point lies beyond the job) or it is killed.
-      await Promise.race([first.idle(), killedNow]);
+      await Promise.race([first.idle(), kill.killedNow]);
       rig.source = realSource;
-      if (!killed) break;
+      if (!kill.killed) break;
       lastKill = killAt;
       rig.db = await openEngineDb(dbName);
       const second = rig.engine(rig.dest);

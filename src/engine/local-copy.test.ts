@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { SourceAlbum } from '../shared/model.ts';
 import { type EngineDb, emptyCounts, type ItemRecord, openEngineDb } from './db.ts';
 import { LOCAL_COPY_ATTEMPTS, LOCAL_COPY_PARALLEL, LocalCopier } from './local-copy.ts';
+import { killProxy } from './testing/kill-proxy.ts';
 import { MemoryDownloads, MemorySource, makeItem } from './testing/memory-ports.ts';
 
 let dbCount = 0;
@@ -235,42 +236,19 @@ describe('a stop at any moment', () => {
       rig.db.close();
       rig.db = await openEngineDb(name);
       rig.browser = new MemoryDownloads(rig.source);
-      let calls = 0;
-      let killed = false;
-      let onKilled: () => void = () => undefined;
-      const killedNow = new Promise<void>((resolve) => {
-        onKilled = resolve;
+      const kill = killProxy({
+        killAt,
+        when,
+        onKill: () => rig.db.close(),
+        untouched: ['onChanged'],
       });
-      const dying = <T extends object>(target: T): T =>
-        new Proxy(target, {
-          get(obj, prop, receiver) {
-            const value = Reflect.get(obj, prop, receiver);
-            if (typeof value !== 'function' || prop === 'onChanged') return value;
-            return (...args: unknown[]) => {
-              if (killed) return new Promise(() => undefined);
-              calls += 1;
-              const die = () => {
-                killed = true;
-                onKilled();
-                rig.db.close();
-                throw new TypeError('service worker stopped');
-              };
-              if (calls === killAt && when === 'before') die();
-              const result = value.apply(obj, args);
-              if (calls !== killAt) return result;
-              // Listing (an async generator) dies at its first page; promises once they settled.
-              if (typeof result?.then !== 'function') die();
-              return result.then(die);
-            };
-          },
-        });
       const realSource = rig.source;
-      rig.source = dying(realSource);
-      const first = rig.copier(dying(rig.browser));
+      rig.source = kill.dying(realSource);
+      const first = rig.copier(kill.dying(rig.browser));
       await first.startAlbums([trip]);
-      await Promise.race([runToEnd(first), killedNow]);
+      await Promise.race([runToEnd(first), kill.killedNow]);
       rig.source = realSource;
-      if (!killed) break;
+      if (!kill.killed) break;
       lastKill = killAt;
       rig.db = await openEngineDb(name);
       const second = rig.copier();
