@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REQUESTED_SCOPES } from '../../src/google/oauth.ts';
 import { PHOTOS_SCOPES } from '../fakes/google/index.ts';
-import { type Harness, type HarnessOptions, REDIRECT_URL, startHarness } from './google-harness.ts';
+import { type Harness, harnessPerTest, REDIRECT_URL } from './google-harness.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness({ signIn: false, ...options });
-  return harness;
-}
+const start = harnessPerTest({ signIn: false });
 
 function authorizeRequests(h: Harness) {
   return h.fake.state.oauthRequests.filter((r) => r.kind === 'authorize');

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchCreatedItems } from '../../src/google/index.ts';
-import { type Harness, type HarnessOptions, sha1Hex, startHarness, uploadPhotos } from './google-harness.ts';
+import { harnessPerTest, sha1Hex, uploadPhotos } from './google-harness.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = harnessPerTest();
 
 describe('batchCreate against the fake Google', () => {
   it('moves 50 photos into an album with at most 1.02 Photos requests each, results matched by token', async () => {

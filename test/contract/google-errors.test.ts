@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, type HarnessOptions, startHarness, uploadPhotos } from './google-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness, harnessPerTest, uploadPhotos } from './google-harness.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = harnessPerTest();
 
 function photosLog(h: Harness) {
   return h.fake.state.requestLog.filter((e) => e.service === 'photos');

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
+import { afterEach } from 'vitest';
 import { createGooglePhotos, type GooglePhotos, type GooglePhotosOptions } from '../../src/google/index.ts';
 import { type MemoryArea, memoryArea } from '../../src/google/test-support.ts';
 import type { ResumableSession, UploadMeta } from '../../src/google/uploads.ts';
@@ -163,6 +164,24 @@ export interface HarnessOptions {
   ownClientId?: () => Promise<string | undefined>;
   /** Sign in before handing the harness over (default true). */
   signIn?: boolean;
+}
+
+/**
+ * For a test file: a `start` that builds a harness (from `defaults`, then the test's own options,
+ * merged shallowly) and closes every harness it built after each test.
+ */
+export function harnessPerTest(
+  defaults: HarnessOptions = {},
+): (options?: HarnessOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    for (const harness of open.splice(0)) await harness.close();
+  });
+  return async (options = {}) => {
+    const harness = await startHarness({ ...defaults, ...options });
+    open.push(harness);
+    return harness;
+  };
 }
 
 export async function startHarness(setup: HarnessOptions = {}): Promise<Harness> {

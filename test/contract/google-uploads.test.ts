@@ -1,12 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { preflight } from '../../src/google/index.ts';
 import { jpegFile } from '../fakes/google/index.ts';
 import {
   type Harness,
-  type HarnessOptions,
+  harnessPerTest,
   type SavedUpload,
   sha1Hex,
-  startHarness,
   uploadResumably,
   videoOfSize,
 } from './google-harness.ts';
@@ -15,16 +14,7 @@ const GRANULE = 262_144;
 /** Small limits so a test video of about 1.1 MiB goes resumable in 256 KiB chunks. */
 const SMALL_CHUNKS = { rawUploadLimit: 64 * 1024, chunkTargetBytes: GRANULE };
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness({ options: SMALL_CHUNKS, ...options });
-  return harness;
-}
+const start = harnessPerTest({ options: SMALL_CHUNKS });
 
 function endpoints(h: Harness): string[] {
   return h.fake.state.requestLog.filter((e) => e.service === 'photos').map((e) => e.endpoint);

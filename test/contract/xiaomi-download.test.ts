@@ -4,29 +4,14 @@
  * hash state whether the storage host honours Range or not.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/shared/model.ts';
 import { concat, readAll } from '../../src/xiaomi/test-support.ts';
 import { itemId, makeLibrary } from '../fakes/library/index.ts';
 import type { Fault } from '../fakes/xiaomi/index.ts';
-import {
-  downloadVerified,
-  type HarnessOptions,
-  listedItem,
-  startXiaomi,
-  type XiaomiHarness,
-} from './xiaomi-harness.ts';
+import { downloadVerified, listedItem, type XiaomiHarness, xiaomiPerTest } from './xiaomi-harness.ts';
 
-let harness: XiaomiHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<XiaomiHarness> {
-  harness = await startXiaomi(options);
-  return harness;
-}
+const start = xiaomiPerTest();
 
 /** The 120 KB MP4 of the small preset: large enough to be cut mid-body. */
 const VIDEO_ID = itemId(2);

@@ -3,6 +3,7 @@
  * on the fake network and reached through the Node fetch that behaves as the service worker's does.
  * The platform's cookies are the fetch's own jar, as `chrome.cookies` shows the profile's jar.
  */
+import { afterEach } from 'vitest';
 import type { BrowserCookie } from '../../src/platform/platform.ts';
 import type { SourceItem } from '../../src/shared/model.ts';
 import type { SessionPlatform } from '../../src/xiaomi/session.ts';
@@ -41,6 +42,19 @@ export interface XiaomiHarness {
 export interface HarnessOptions extends Partial<FakeXiaomiOptions> {
   /** Seed the browser with the fake's session cookies (default true). */
   signedIn?: boolean;
+}
+
+/** For a test file: a `start` that builds a harness and closes every harness it built after each test. */
+export function xiaomiPerTest(): (options?: HarnessOptions) => Promise<XiaomiHarness> {
+  const open: XiaomiHarness[] = [];
+  afterEach(async () => {
+    for (const harness of open.splice(0)) await harness.close();
+  });
+  return async (options = {}) => {
+    const harness = await startXiaomi(options);
+    open.push(harness);
+    return harness;
+  };
 }
 
 export async function startXiaomi({

@@ -3,22 +3,13 @@
  * isLastPage with the request counts that implies, lossless ids, and malformed pages retried, then
  * reported, never taken for the end of an album.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/shared/model.ts';
 import { makeLibrary, presetHugeAlbum, SMALL_TRIP_ALBUM_ID } from '../fakes/library/index.ts';
 import { type Fault, MALFORMED } from '../fakes/xiaomi/index.ts';
-import { type HarnessOptions, startXiaomi, type XiaomiHarness } from './xiaomi-harness.ts';
+import { type XiaomiHarness, xiaomiPerTest } from './xiaomi-harness.ts';
 
-let harness: XiaomiHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<XiaomiHarness> {
-  harness = await startXiaomi(options);
-  return harness;
-}
+const start = xiaomiPerTest();
 
 async function allItems(h: XiaomiHarness, albumId: string): Promise<SourceItem[]> {
   const items: SourceItem[] = [];

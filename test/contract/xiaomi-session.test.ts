@@ -2,20 +2,11 @@
  * Session detection and keep-alive (xiaomi-api.md §1.1, §2, §3.2) against the fake Xiaomi Cloud:
  * the browser's cookies ride along, the module finds the host and reads the 401s.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SHARD, VERIFY_PHONE_PATH } from '../fakes/xiaomi/index.ts';
-import { type HarnessOptions, startXiaomi, type XiaomiHarness } from './xiaomi-harness.ts';
+import { type XiaomiHarness, xiaomiPerTest } from './xiaomi-harness.ts';
 
-let harness: XiaomiHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<XiaomiHarness> {
-  harness = await startXiaomi(options);
-  return harness;
-}
+const start = xiaomiPerTest();
 
 const probedHosts = (h: XiaomiHarness) => h.xiaomi.requestsTo('album-list').map((r) => r.host);
 
@@ -32,31 +23,32 @@ describe('checkSession against the fake', () => {
   });
 
   it('finds the session on i.mi.com, riding the browser’s cookies', async () => {
-    const { source, xiaomi } = await start();
+    const h = await start();
+    const { source, xiaomi } = h;
     expect(await source.checkSession()).toEqual({
       state: 'logged-in',
       host: 'i.mi.com',
       userId: '123456789',
     });
-    expect(probedHosts(harness!)).toEqual(['i.mi.com']);
+    expect(probedHosts(h)).toEqual(['i.mi.com']);
     const [probe] = xiaomi.requestsTo('album-list');
     expect(probe?.cookieNames).toEqual(expect.arrayContaining(['serviceToken', 'userId']));
   });
 
   it('finds an account on a regional host whose cookies span all of mi.com', async () => {
-    const { source } = await start({ accountHost: 'us.i.mi.com' });
-    expect(await source.checkSession()).toEqual({
+    const h = await start({ accountHost: 'us.i.mi.com' });
+    expect(await h.source.checkSession()).toEqual({
       state: 'logged-in',
       host: 'us.i.mi.com',
       userId: '123456789',
     });
-    expect(probedHosts(harness!)).toEqual(['i.mi.com', 'us.i.mi.com']);
+    expect(probedHosts(h)).toEqual(['i.mi.com', 'us.i.mi.com']);
   });
 
   it('goes straight to the regional host that holds the session cookies', async () => {
-    const { source } = await start({ accountHost: 'in.i.mi.com', cookieDomain: 'host-only' });
-    expect(await source.checkSession()).toMatchObject({ state: 'logged-in', host: 'in.i.mi.com' });
-    expect(probedHosts(harness!)).toEqual(['in.i.mi.com']);
+    const h = await start({ accountHost: 'in.i.mi.com', cookieDomain: 'host-only' });
+    expect(await h.source.checkSession()).toMatchObject({ state: 'logged-in', host: 'in.i.mi.com' });
+    expect(probedHosts(h)).toEqual(['in.i.mi.com']);
   });
 
   it('tries the host of an open Xiaomi tab first', async () => {
