@@ -1,36 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.ts';
-import {
-  createFakeGoogle,
-  DEFAULT_CONFIG,
-  type FakeGoogle,
-  jpegFile,
-  movieFile,
-  PHOTOS_SCOPES,
-} from './index.ts';
-import {
-  type FakeGoogleServers,
-  getJson,
-  postJson,
-  startFakeGoogleServers,
-  uploadRaw,
-} from './test-servers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createFakeGoogle, DEFAULT_CONFIG, jpegFile, movieFile, PHOTOS_SCOPES } from './index.ts';
+import { getJson, postJson, serveFakeGoogle, startFakeGoogleServers, uploadRaw } from './test-servers.ts';
 
 const OTHER_CLIENT = '999888777666-otherapp.apps.googleusercontent.com';
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
-let clock: FakeClock;
+const { google, clock, servers } = serveFakeGoogle({ writesPerMinute: 10_000 });
 let token: string;
 let otherToken: string;
 let saltCounter = 0;
 
-beforeAll(async () => {
-  clock = new FakeClock();
-  google = createFakeGoogle({ clock, writesPerMinute: 10_000 });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   const { albumTitleOverflow, pageSizeOverflow } = DEFAULT_CONFIG;
   google.configure({ albumTitleOverflow, pageSizeOverflow });

@@ -1,30 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.ts';
-import {
-  createFakeGoogle,
-  DEFAULT_CONFIG,
-  type FakeGoogle,
-  jpegFile,
-  movieFile,
-  PHOTOS_SCOPES,
-  pngFile,
-} from './index.ts';
-import { type FakeGoogleServers, postJson, startFakeGoogleServers, uploadRaw } from './test-servers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, jpegFile, movieFile, PHOTOS_SCOPES, pngFile } from './index.ts';
+import { postJson, serveFakeGoogle, uploadRaw } from './test-servers.ts';
 
 const OTHER_CLIENT = '999888777666-otherapp.apps.googleusercontent.com';
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
-let clock: FakeClock;
+const { google, clock, servers } = serveFakeGoogle();
 let token: string;
 let saltCounter = 0;
 
-beforeAll(async () => {
-  clock = new FakeClock();
-  google = createFakeGoogle({ clock });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   const { dedupe, consumedTokenReuse, resultOrder, maxPhotoBytes, partialSuccessStatus, successMessage } =
     DEFAULT_CONFIG;

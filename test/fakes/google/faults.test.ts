@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeGoogle, type FakeGoogle, jpegFile } from './index.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeGoogle, jpegFile } from './index.ts';
 import {
-  type FakeGoogleServers,
   getJson,
   postJson,
   rawUploadHeaders,
+  serveFakeGoogle,
   startFakeGoogleServers,
   uploadRaw,
 } from './test-servers.ts';
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
+const { google, servers } = serveFakeGoogle({ writesPerMinute: 10_000 });
 let token: string;
 let saltCounter = 0;
 
-beforeAll(async () => {
-  google = createFakeGoogle({ writesPerMinute: 10_000 });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   google.clearFaults();
   google.configure({ uploadErrorStyle: 'wrapped' });

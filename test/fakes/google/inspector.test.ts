@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeGoogle, type FakeGoogle, jpegFile } from './index.ts';
-import { type FakeGoogleServers, postJson, startFakeGoogleServers, uploadRaw } from './test-servers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jpegFile } from './index.ts';
+import { postJson, serveFakeGoogle, uploadRaw } from './test-servers.ts';
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
+const { google, servers } = serveFakeGoogle();
 
 beforeAll(async () => {
-  google = createFakeGoogle();
-  servers = await startFakeGoogleServers(google);
   const token = google.issueAccessToken();
   const album = (await postJson(servers, token, '/v1/albums', { album: { title: 'Holiday <2026>' } })).json();
   const uploadToken = await uploadRaw(servers, token, jpegFile({ salt: 'inspector' }));
@@ -16,7 +13,6 @@ beforeAll(async () => {
     newMediaItems: [{ simpleMediaItem: { uploadToken, fileName: 'beach.jpg' } }],
   });
 });
-afterAll(() => servers.close());
 
 describe('/__fake/ inspector', () => {
   it('shows albums and items as they arrived, escaped, without logging the visit', async () => {

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.ts';
-import { createFakeGoogle, type FakeGoogle, PHOTOS_SCOPES } from './index.ts';
-import { type FakeGoogleServers, getJson, startFakeGoogleServers } from './test-servers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PHOTOS_SCOPES } from './index.ts';
+import { getJson, serveFakeGoogle } from './test-servers.ts';
 
 const CLIENT_ID = '123456789012-abcdefghijklmnop.apps.googleusercontent.com';
 const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/';
 const APPEND = PHOTOS_SCOPES.appendOnly;
 const READ = PHOTOS_SCOPES.readAppCreated;
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
-let clock: FakeClock;
+const { google, clock, servers } = serveFakeGoogle();
 
-beforeAll(async () => {
-  clock = new FakeClock();
-  google = createFakeGoogle({ clock });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   google.setAuthorizeBehaviour({ outcome: 'grant' });
   google.configure({ oauthClients: undefined });

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeClock } from '../clock.ts';
-import { createFakeGoogle, DEFAULT_CONFIG, type FakeGoogle, jpegFile, pacificDay } from './index.ts';
-import {
-  type FakeGoogleServers,
-  getJson,
-  postJson,
-  startFakeGoogleServers,
-  uploadRaw,
-} from './test-servers.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CONFIG, jpegFile, pacificDay } from './index.ts';
+import { getJson, postJson, serveFakeGoogle, uploadRaw } from './test-servers.ts';
 
 const PROJECT = '123456789012';
 const DAILY_MESSAGE =
   "Quota exceeded for quota metric 'All requests' and limit 'All requests per day' of service 'photoslibrary.googleapis.com' for consumer 'project_number:123456789012'.";
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
-let clock: FakeClock;
+const { google, clock, servers } = serveFakeGoogle();
 let token: string;
 
-beforeAll(async () => {
-  clock = new FakeClock();
-  google = createFakeGoogle({ clock });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   const {
     dailyRequestLimit,

@@ -14,8 +14,10 @@ import {
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
 import { generate } from 'selfsigned';
+import { afterAll, beforeAll } from 'vitest';
+import { FakeClock } from '../clock.ts';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
-import type { FakeGoogle } from './index.ts';
+import { createFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from './index.ts';
 
 let certificate: Promise<{ key: string; cert: string }> | undefined;
 
@@ -203,6 +205,46 @@ export async function startFakeGoogleServers(google: FakeGoogle): Promise<FakeGo
       ]);
     },
   };
+}
+
+export interface ServedFakeGoogle {
+  google: FakeGoogle;
+  /** The clock the fake reads. */
+  clock: FakeClock;
+  /** Usable inside the tests and the hooks after this call (they start before the first test). */
+  servers: FakeGoogleServers;
+}
+
+/**
+ * For a test file: one fake Google on a clock of its own, served on local servers from before the
+ * file's first test until after its last.
+ */
+export function serveFakeGoogle(options: Omit<FakeGoogleOptions, 'clock'> = {}): ServedFakeGoogle {
+  const clock = new FakeClock();
+  const google = createFakeGoogle({ clock, ...options });
+  let started: FakeGoogleServers | undefined;
+  const running = (): FakeGoogleServers => {
+    if (!started) throw new Error('the fake Google servers start before the first test; use them in a test');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startFakeGoogleServers(google);
+  });
+  afterAll(() => started?.close());
+  const servers: FakeGoogleServers = {
+    get photos() {
+      return running().photos;
+    },
+    get photosPort() {
+      return running().photosPort;
+    },
+    get oauthPort() {
+      return running().oauthPort;
+    },
+    oauth: (host, request) => running().oauth(host, request),
+    close: () => running().close(),
+  };
+  return { google, clock, servers };
 }
 
 /** Headers for a raw upload (§I1). */

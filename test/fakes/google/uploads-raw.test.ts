@@ -1,27 +1,17 @@
 import { createHash } from 'node:crypto';
 import { constants as http2Constants } from 'node:http2';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFakeGoogle, type FakeGoogle, jpegFile, PHOTOS_SCOPES } from './index.ts';
-import {
-  type FakeGoogleServers,
-  http1Request,
-  postJson,
-  rawUploadHeaders,
-  startFakeGoogleServers,
-} from './test-servers.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { jpegFile, PHOTOS_SCOPES } from './index.ts';
+import { http1Request, postJson, rawUploadHeaders, serveFakeGoogle } from './test-servers.ts';
 
 const FLAT_AUTH_ERROR = { code: 16, message: 'Authentication session is not defined.' };
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
+const { google, servers } = serveFakeGoogle();
 let token: string;
 
-beforeAll(async () => {
-  google = createFakeGoogle();
-  servers = await startFakeGoogleServers(google);
+beforeAll(() => {
   token = google.issueAccessToken();
 });
-afterAll(() => servers.close());
 
 function upload(body: Buffer, headers: Record<string, string> = rawUploadHeaders(token, 'IMG_0042.JPG')) {
   return servers.photos.request({ method: 'POST', path: '/v1/uploads', headers, body });

@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.ts';
-import { createFakeGoogle, DEFAULT_CONFIG, type FakeGoogle, movieFile } from './index.ts';
-import { type FakeGoogleServers, postJson, startFakeGoogleServers } from './test-servers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, movieFile } from './index.ts';
+import { postJson, serveFakeGoogle } from './test-servers.ts';
 
 const GRANULE = 262_144;
 const FINAL_SESSION_MESSAGE = 'The upload url is either finalized or rejected by the server.';
 
-let google: FakeGoogle;
-let servers: FakeGoogleServers;
-let clock: FakeClock;
+const { google, clock, servers } = serveFakeGoogle();
 let token: string;
 
-beforeAll(async () => {
-  clock = new FakeClock();
-  google = createFakeGoogle({ clock });
-  servers = await startFakeGoogleServers(google);
-});
-afterAll(() => servers.close());
 beforeEach(() => {
   google.configure({
     chunkGranularity: DEFAULT_CONFIG.chunkGranularity,
