@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.ts';
 import { AWKWARD_ITEMS, presetAwkwardNames } from '../library/bad-inputs.ts';
-import { presetSmall } from '../library/presets.ts';
-import { type FakeXiaomiOptions, parseRange } from './index.ts';
-import { type LocalResponse, type RunningFake, sha1, startFake } from './self-test-server.ts';
+import { parseRange } from './index.ts';
+import { fakePerTest, type LocalResponse, type RunningFake, sha1 } from './self-test-server.ts';
 
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(options: Partial<FakeXiaomiOptions> = {}): Promise<RunningFake> {
-  running = await startFake({ library: presetSmall(), ...options });
-  return running;
-}
+const start = fakePerTest();
 
 const PHOTO = '24886749771200001';
 const VIDEO = '24886749771200002';

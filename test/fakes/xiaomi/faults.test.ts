@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { presetSmall } from '../library/presets.ts';
-import { type FakeXiaomiOptions, MALFORMED } from './index.ts';
-import { type RunningFake, sha1, startFake } from './self-test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { MALFORMED } from './index.ts';
+import { fakePerTest, sha1 } from './self-test-server.ts';
 
-let running: RunningFake[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((fake) => fake.close()));
-  running = [];
-});
-
-async function start(options: Partial<FakeXiaomiOptions> = {}): Promise<RunningFake> {
-  const fake = await startFake({ library: presetSmall(), ...options });
-  running.push(fake);
-  return fake;
-}
+const start = fakePerTest();
 
 const GALLERIES = 'https://i.mi.com/gallery/user/galleries?albumId=1&pageNum=0&pageSize=10';
 const PHOTO = '24886749771200001';

@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { presetHugeAlbum } from '../library/bad-inputs.ts';
 import { type Library, makeLibrary } from '../library/library.ts';
-import { beijingTime, presetSmall, SMALL_TRIP_ALBUM_ID } from '../library/presets.ts';
-import type { FakeXiaomiOptions } from './index.ts';
-import { type LocalClient, type RunningFake, startFake } from './self-test-server.ts';
+import { beijingTime, SMALL_TRIP_ALBUM_ID } from '../library/presets.ts';
+import { fakePerTest, type LocalClient } from './self-test-server.ts';
 
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(options: Partial<FakeXiaomiOptions> = {}): Promise<RunningFake> {
-  running = await startFake({ library: presetSmall(), ...options });
-  return running;
-}
+const start = fakePerTest();
 
 interface Envelope<T> {
   result: string;

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+import { presetSmall } from '../library/presets.ts';
 import { hostMatches } from '../net/hosts.ts';
 import type { FakeService } from '../types.ts';
 import { createFakeXiaomi, type FakeXiaomi, type FakeXiaomiOptions } from './index.ts';
@@ -168,4 +170,20 @@ export async function startFake(options: FakeXiaomiOptions): Promise<RunningFake
   const client = new LocalClient(server.port);
   client.setCookies(xiaomi.sessionCookies());
   return { xiaomi, client, close: () => server.close() };
+}
+
+/**
+ * For a test file: a `start` that runs a fake (on the small preset unless the options say
+ * otherwise) and closes every fake it ran after each test.
+ */
+export function fakePerTest(): (options?: Partial<FakeXiaomiOptions>) => Promise<RunningFake> {
+  const running: RunningFake[] = [];
+  afterEach(async () => {
+    for (const fake of running.splice(0)) await fake.close();
+  });
+  return async (options = {}) => {
+    const fake = await startFake({ library: presetSmall(), ...options });
+    running.push(fake);
+    return fake;
+  };
 }

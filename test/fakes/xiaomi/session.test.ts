@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.ts';
-import { presetSmall } from '../library/presets.ts';
-import type { FakeXiaomiOptions } from './index.ts';
-import { type RunningFake, startFake } from './self-test-server.ts';
+import { fakePerTest } from './self-test-server.ts';
 
 const ALBUMS =
   'https://i.mi.com/gallery/user/album/list?ts=1&pageNum=0&pageSize=10&isShared=false&numOfThumbnails=1';
@@ -12,16 +10,7 @@ const KEEP_ALIVE = 'https://i.mi.com/status/lite/setting?type=AutoRenewal&inacti
 const FIXTURE_401 =
   '{"R":401,"S":"Err","D":"https://account.xiaomi.com/pass/serviceLogin?callback=https%3A%2F%2Fi.mi.com%2Fsts%3Fsign%3Dabc%26followup%3D%252F&sid=i.mi.com&_group=DEFAULT&checkSafePhone=true&_bal=true","E":false,"isSecondValidation":false}';
 
-let running: RunningFake | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(options: Partial<FakeXiaomiOptions> = {}): Promise<RunningFake> {
-  running = await startFake({ library: presetSmall(), ...options });
-  return running;
-}
+const start = fakePerTest();
 
 function tokenIn(setCookies: string[]): string | undefined {
   return setCookies
