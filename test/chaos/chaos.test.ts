@@ -34,6 +34,14 @@ const DEFAULT_TIMEOUT_MS = 6 * 60_000;
 /** Left at the end of a scenario's budget for exporting and judging the receipt. */
 const JUDGING_MS = 45_000;
 
+/** The code the run built and tests, taken at its start ("-dirty": with uncommitted changes). */
+const COMMIT = (() => {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
 const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 1_000_000);
 const chosen = selectScenarios(process.env.CHAOS_SCENARIO);
 const library = chaosLibrary(SEED);
@@ -218,13 +226,6 @@ function formatTable(rows: Outcome[]): string {
 }
 
 function report(table: string): string {
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
   const details = outcomes.flatMap((o) => {
     const findings = [
       ...(o.stuck ? [`- did not finish: ${o.stuck}`] : []),
@@ -246,7 +247,7 @@ function report(table: string): string {
   return [
     '# Chaos run',
     '',
-    `Seed ${SEED} · commit ${commit} · ${library.items.length} items (${Math.round(library.items.reduce((s, i) => s + i.size, 0) / 1e6)} MB)`,
+    `Seed ${SEED} · commit ${COMMIT} · ${library.items.length} items (${Math.round(library.items.reduce((s, i) => s + i.size, 0) / 1e6)} MB)`,
     '',
     `Replay: \`CHAOS_SEED=${SEED} CHAOS_SCENARIO=<name> npm run test:chaos\`. The fake Google answers identical`,
     'bytes with a new item (`dedupe: new-item`), so only the engine keeps items single. "Fault answers"',
