@@ -1,6 +1,6 @@
 /**
- * The chaos suite's own runner (npm run test:chaos), kept out of `npm test`: a full run takes many
- * minutes. One browser at a time, as in the E2E tier.
+ * The chaos suite's own runner (npm run test:chaos, the last step of `npm test`): its scenarios take
+ * about 13 minutes together. One browser at a time, as in the E2E tier.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
