@@ -465,6 +465,24 @@ describe('waiting and resuming', () => {
     expect(await engine.receipt()).toHaveLength(5);
   });
 
+  it('Pause stops a chunk on the wire at once, and Resume finishes the video from what Google holds', async () => {
+    const [, , , big] = seedLibrary();
+    rig.dest.chunksOnTheWire = new Promise(() => {});
+    const engine = rig.engine();
+    await startAll(engine);
+    await vi.waitUntil(() => rig.dest.calls.chunk > 0);
+    await engine.pause();
+    // Without the abort this would wait for a chunk that never lands.
+    await engine.idle();
+    expect((await engine.activeJob())?.status).toBe('paused');
+
+    rig.dest.chunksOnTheWire = undefined;
+    await engine.resume();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items.filter((i) => i.sha1 === big!.item.sha1)).toHaveLength(1);
+    expect(rig.dest.items).toHaveLength(5);
+  });
+
   it('a Resume pressed while the paused run still winds down carries on at once, not at the next alarm', async () => {
     seedLibrary();
     // The first upload settles only when released, as a request still on the wire when Pause is

@@ -186,6 +186,8 @@ export class MemoryDestination implements DestinationPort {
   loseNextBatchResponse: Error | undefined;
   /** Cuts the next chunk: Google keeps nothing of it, and the call rejects. */
   cutNextChunk = false;
+  /** While set, chunks stay on the wire until it settles or their signal fires (Pause, Cancel). */
+  chunksOnTheWire: Promise<void> | undefined;
   /** SHA-1s the person's library already holds from elsewhere: batchCreate answers code 6. */
   readonly inLibraryElsewhere = new Set<string>();
 
@@ -237,8 +239,10 @@ export class MemoryDestination implements DestinationPort {
     body: Blob,
     isLast: boolean,
     meta: UploadMeta,
+    signal?: AbortSignal,
   ): Promise<ChunkResult> {
     this.fault('chunk');
+    if (this.chunksOnTheWire) await settledOrAborted(this.chunksOnTheWire, signal);
     const s = this.sessions.get(session.sessionUrl);
     if (!s || s.final) throw new MigrationError('google-upload-session-lost', 'no such session');
     if (offset !== s.received) throw new MigrationError('google-upload-session-lost', 'offset mismatch');
@@ -451,4 +455,15 @@ export class MemoryDownloads implements Downloads {
     for (let n = 1; this.files.has(candidate); n++) candidate = `${stem} (${n})${extension}`;
     return candidate;
   }
+}
+
+/** As fetch does: the wait ends with the signal's reason the moment it fires. */
+function settledOrAborted(wire: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wire;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    wire.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
