@@ -5,23 +5,14 @@
  * byte moves, with the reason in the receipt and on the report page. One HTML page from each cloud
  * where JSON belongs costs a retry, nothing more.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReceiptRow } from '../../src/shared/messages.ts';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
 import { AWKWARD_ALBUMS, AWKWARD_ITEMS, presetAwkwardNames } from '../fakes/library/bad-inputs.ts';
 import { MALFORMED } from '../fakes/xiaomi/index.ts';
-import { configureGoogleClient, exportReceipt, REPORT, startFromPopup, waitForDone } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { exportReceipt, REPORT, startFromPopup, waitForDone } from './flow.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
+closeSessionsAfterEach();
 
 /** What the English UI says for each reason (public/_locales/en/messages.json). */
 const SHOWN_REASONS = {
@@ -34,10 +25,7 @@ const SHOWN_REASONS = {
 describe('awkward inputs through the popup', () => {
   it('keeps every name Google can take, keeps same-named albums apart, and skips with reasons', async () => {
     const library = presetAwkwardNames();
-    clouds = await startFakeClouds({ library });
-    browser = await launchBrowser({ net: clouds.net });
-    await browser.seedCookies(clouds.xiaomi.sessionCookies());
-    await configureGoogleClient(browser, clouds);
+    const { clouds, browser } = await startSession({ library });
     clouds.xiaomi.failNext('/gallery/user/galleries', MALFORMED.htmlInsteadOfJson);
     clouds.google.failNext('uploads:raw', { kind: 'html', status: 502 });
     const popup = await startFromPopup(browser);

@@ -5,21 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import { describe, expect, it } from 'vitest';
 import { presetSmall } from '../fakes/library/presets.ts';
-import { configureGoogleClient, startFromPopup, waitForDone } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { startFromPopup, waitForDone } from './flow.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
+closeSessionsAfterEach();
 
 /** From the start-of-scan marker to the end: the compressed image data, which must not change. */
 function imageData(jpeg: Uint8Array): Buffer {
@@ -37,10 +28,7 @@ function beijingExifTime(epochMs: number): string {
 describe('fidelity beyond the API', () => {
   it('writes the missing capture date into JPEGs and files favourites into their own album', async () => {
     const library = presetSmall();
-    clouds = await startFakeClouds({ library });
-    browser = await launchBrowser({ net: clouds.net });
-    await browser.seedCookies(clouds.xiaomi.sessionCookies());
-    await configureGoogleClient(browser, clouds, { repairCaptureDates: true });
+    const { clouds, browser } = await startSession({ library, repairCaptureDates: true });
     await waitForDone(await startFromPopup(browser));
 
     const state = clouds.google.state;

@@ -5,13 +5,11 @@
  * while a job runs, a renewal that needs the person, and sign-out with the token revoked at Google.
  */
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import enCatalog from '../../public/_locales/en/messages.json' with { type: 'json' };
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import type { FakeClouds } from '../fakes/clouds.ts';
 import { PHOTOS_SCOPES } from '../fakes/google/index.ts';
-import { presetSmall } from '../fakes/library/presets.ts';
 import {
-  configureGoogleClient,
   expectDestinationMatches,
   exportReceipt,
   OPTIONS,
@@ -20,26 +18,10 @@ import {
   waitForAlbumPicker,
   waitForDone,
 } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import type { ExtensionBrowser } from './harness.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
-
-async function setUp() {
-  const library = presetSmall();
-  clouds = await startFakeClouds({ library });
-  browser = await launchBrowser({ net: clouds.net });
-  await browser.seedCookies(clouds.xiaomi.sessionCookies());
-  await configureGoogleClient(browser, clouds);
-  return { library, clouds, browser };
-}
+closeSessionsAfterEach();
 
 const AUTHORIZE_PAGE = 'https://accounts.google.com/o/oauth2/v2/auth';
 
@@ -89,7 +71,7 @@ async function signInWindow(page: Page, button: string): Promise<Page> {
 
 describe('Google sign-in', () => {
   it('through the popup: interactive, the token only in chrome.storage.session', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     await openAlbumPicker(browser);
     const [request] = authorizeRequests(clouds);
     expect(request?.params).toMatchObject({ response_type: 'token', prompt: 'select_account' });
@@ -100,7 +82,7 @@ describe('Google sign-in', () => {
   });
 
   it('through the options page’s "Test sign-in": signed in, the token only in chrome.storage.session', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     const options = await browser.openExtensionPage(OPTIONS);
     await options.getByText('Status: set up, not signed in.').waitFor();
     await options.getByRole('button', { name: 'Test sign-in' }).click();
@@ -114,7 +96,7 @@ describe('Google sign-in', () => {
   });
 
   it('Google’s consent window: Cancel is told in words, Allow signs in', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     clouds.google.setAuthorizeBehaviour({ outcome: 'consent-page' });
     const popup = await browser.openExtensionPage(POPUP);
 
@@ -134,7 +116,7 @@ describe('Google sign-in', () => {
   });
 
   it('a refusal (access_denied) is told in words with what to do', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     clouds.google.authorizeNextWith({ outcome: 'deny' });
     const popup = await browser.openExtensionPage(POPUP);
     await popup.getByRole('button', { name: 'Sign in with Google' }).click();
@@ -147,7 +129,7 @@ describe('Google sign-in', () => {
   });
 
   it('a Photos permission left unticked is explained, and signing in again with it works', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     clouds.google.authorizeNextWith({ outcome: 'grant', withholdScopes: [PHOTOS_SCOPES.readAppCreated] });
     const popup = await browser.openExtensionPage(POPUP);
     await popup.getByRole('button', { name: 'Sign in with Google' }).click();
@@ -161,7 +143,7 @@ describe('Google sign-in', () => {
   });
 
   it('renews the token silently (prompt=none) when Google stops taking it, and the job goes on by itself', async () => {
-    const { library, clouds, browser } = await setUp();
+    const { library, clouds, browser } = await startSession();
     const popup = await openAlbumPicker(browser);
     const signIns = authorizeRequests(clouds).length;
     const windows: string[] = [];
@@ -193,7 +175,7 @@ describe('Google sign-in', () => {
   });
 
   it('when silent renewal needs the person, the job waits with "Sign in again" and one click lets it go on', async () => {
-    const { library, clouds, browser } = await setUp();
+    const { library, clouds, browser } = await startSession();
     const popup = await openAlbumPicker(browser);
     clouds.google.expireAllTokens();
     // Google wants the person back (Testing-mode consent lapsed): prompt=none cannot renew.
@@ -219,7 +201,7 @@ describe('Google sign-in', () => {
   });
 
   it('sign-out revokes the token at Google, forgets it, and the popup asks to sign in again', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     const popup = await openAlbumPicker(browser);
     const [token] = clouds.google.state.accessTokens.values();
 

@@ -8,31 +8,20 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeClouds } from '../fakes/clouds.ts';
 import { AWKWARD_ALBUMS, AWKWARD_ITEMS, presetAwkwardNames } from '../fakes/library/bad-inputs.ts';
 import { presetSmall, SMALL_TRIP_ALBUM_ID } from '../fakes/library/presets.ts';
 import { createProfileDir } from './chromium.ts';
-import {
-  configureGoogleClient,
-  openAlbumPicker,
-  REPORT,
-  startFromPopup,
-  waitFor,
-  waitForDone,
-} from './flow.ts';
+import { openAlbumPicker, REPORT, startFromPopup, waitFor, waitForDone } from './flow.ts';
 import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
 const leftovers: string[] = [];
 
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
+// The browser is closed before its profile and download folders go.
+closeSessionsAfterEach(async () => {
   for (const dir of leftovers.splice(0)) await rm(dir, { recursive: true, force: true });
-  browser = undefined;
-  clouds = undefined;
 });
 
 /**
@@ -69,12 +58,12 @@ const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 describe('the local copy', () => {
   it('saves the chosen albums, one folder each, with the original names and bytes', async () => {
     const library = presetSmall();
-    clouds = await startFakeClouds({ library });
     const downloadDir = await mkdtemp(join(tmpdir(), 'mi2gp-downloads-'));
     leftovers.push(downloadDir);
-    browser = await browserSavingTo(downloadDir, clouds);
-    await browser.seedCookies(clouds.xiaomi.sessionCookies());
-    await configureGoogleClient(browser, clouds);
+    const { clouds, browser } = await startSession({
+      library,
+      launch: (fakes) => browserSavingTo(downloadDir, fakes),
+    });
 
     const popup = await openAlbumPicker(browser);
     await popup.getByRole('checkbox', { name: 'Camera', exact: true }).check();
@@ -85,7 +74,7 @@ describe('the local copy', () => {
     // events (or the popup's reconnection) wake it to settle them and start the rest.
     await waitFor(
       'the first file to be requested',
-      () => clouds?.xiaomi.requestsTo('storage-download').length,
+      () => clouds.xiaomi.requestsTo('storage-download').length,
     );
     await browser.stopServiceWorker();
     await popup.getByText(/^Local copy finished: \d+ files saved\.$/).waitFor({ timeout: 60_000 });
@@ -117,12 +106,12 @@ describe('the local copy', () => {
 
   it('saves the failed and skipped items of a migration from the report, and names what it could not save', async () => {
     const library = presetAwkwardNames();
-    clouds = await startFakeClouds({ library });
     const downloadDir = await mkdtemp(join(tmpdir(), 'mi2gp-downloads-'));
     leftovers.push(downloadDir);
-    browser = await browserSavingTo(downloadDir, clouds);
-    await browser.seedCookies(clouds.xiaomi.sessionCookies());
-    await configureGoogleClient(browser, clouds);
+    const { browser } = await startSession({
+      library,
+      launch: (fakes) => browserSavingTo(downloadDir, fakes),
+    });
     await waitForDone(await startFromPopup(browser));
 
     const report = await browser.openExtensionPage(REPORT);

@@ -2,21 +2,12 @@
  * Whole migrations of the built extension in Chromium, driven through the popup as a person
  * would, asserted on what arrived in the fake Google Photos.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
+import { describe, expect, it } from 'vitest';
 import { presetSmall } from '../fakes/library/presets.ts';
-import { configureGoogleClient, expectDestinationMatches, startFromPopup, waitForDone } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { expectDestinationMatches, startFromPopup, waitForDone } from './flow.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
+closeSessionsAfterEach();
 
 describe('a whole migration through the popup', () => {
   it.each([
@@ -27,10 +18,7 @@ describe('a whole migration through the popup', () => {
     'moves every album, each item once and byte-identical, into albums of the same names ($way)',
     async ({ photosProtocol }) => {
       const library = presetSmall();
-      clouds = await startFakeClouds({ library, google: { photosProtocol } });
-      browser = await launchBrowser({ net: clouds.net });
-      await browser.seedCookies(clouds.xiaomi.sessionCookies());
-      await configureGoogleClient(browser, clouds);
+      const { clouds, browser } = await startSession({ library, google: { photosProtocol } });
       const popup = await startFromPopup(browser);
       await waitForDone(popup);
       expectDestinationMatches(

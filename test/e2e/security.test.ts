@@ -4,12 +4,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeClouds, startFakeClouds } from '../fakes/clouds.ts';
-import { presetSmall } from '../fakes/library/presets.ts';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_DIST } from './chromium.ts';
 import { POPUP } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
 const EXPECTED_PERMISSIONS = [
   'alarms',
@@ -95,19 +93,10 @@ describe('the built extension', () => {
 });
 
 describe('the port into the background', () => {
-  let clouds: FakeClouds | undefined;
-  let browser: ExtensionBrowser | undefined;
-
-  afterEach(async () => {
-    await browser?.close();
-    await clouds?.close();
-    browser = undefined;
-    clouds = undefined;
-  });
+  closeSessionsAfterEach();
 
   it('refuses malformed calls with words, and stores nothing of them', async () => {
-    clouds = await startFakeClouds({ library: presetSmall() });
-    browser = await launchBrowser({ net: clouds.net });
+    const { browser } = await startSession({ loggedIn: false, googleClient: false });
     const page = await browser.openExtensionPage(POPUP);
     /** One Comlink call sent raw over the port, as a page with a bug (or worse) could send it. */
     const call = (method: string, args: unknown[]) =>

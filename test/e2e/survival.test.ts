@@ -5,7 +5,7 @@
  * SIGKILLed and relaunched on the same profile. Each run is judged on what arrived in the fake
  * Google Photos and on the receipt the person exports.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bytesAtGoogle,
   killWhenCarriedOut,
@@ -13,7 +13,7 @@ import {
   requestsSoFar,
   stopRepeatedly,
 } from '../chaos/disruptions.ts';
-import { type FakeClouds, type FakeCloudsOptions, startFakeClouds } from '../fakes/clouds.ts';
+import type { FakeClouds, FakeCloudsOptions } from '../fakes/clouds.ts';
 import {
   beijingTime,
   DEMO_FAMILY_ALBUM_ID,
@@ -27,7 +27,6 @@ import {
 } from '../fakes/library/index.ts';
 import {
   auditMigration,
-  configureGoogleClient,
   expectDestinationMatches,
   exportReceipt,
   POPUP,
@@ -35,7 +34,8 @@ import {
   waitFor,
   waitForDone,
 } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import type { ExtensionBrowser } from './harness.ts';
+import { closeSessionsAfterEach, type Session, startSession } from './session.ts';
 
 const FAMILY = DEMO_FAMILY_ALBUM_ID;
 const TRIP = DEMO_TRIP_ALBUM_ID;
@@ -105,20 +105,10 @@ const STOP_PLAN = { bytes: 10 * MB, gapMs: 1_000 };
 const library = survivalLibrary();
 const allAlbums = library.albums.map((a) => a.id);
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
+closeSessionsAfterEach();
 
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
-
-async function setUp(
-  xiaomi: FakeCloudsOptions['xiaomi'] = {},
-): Promise<{ clouds: FakeClouds; browser: ExtensionBrowser }> {
-  clouds = await startFakeClouds({
+function setUp(xiaomi: FakeCloudsOptions['xiaomi'] = {}): Promise<Session> {
+  return startSession({
     library,
     xiaomi,
     shaping: SLOW_UPLINK,
@@ -126,10 +116,6 @@ async function setUp(
     // §I4, §C8): take the unforgiving answer, so that only the engine's records keep items single.
     google: { dedupe: 'new-item' },
   });
-  browser = await launchBrowser({ net: clouds.net });
-  await browser.seedCookies(clouds.xiaomi.sessionCookies());
-  await configureGoogleClient(browser, clouds);
-  return { clouds, browser };
 }
 
 /** The receipt the person exports must agree with the destination, item by item. */
@@ -189,7 +175,7 @@ describe('the browser killed mid-job and relaunched on the same profile', () => 
     const set = await setUp({ renewAfterMs: Number.POSITIVE_INFINITY });
     const c = set.clouds;
     let b = await rememberXiaomiLogin(c, set.browser);
-    browser = b;
+    set.browser = b;
     const popup = await startFromPopup(b);
     await popup.close();
 
@@ -197,14 +183,14 @@ describe('the browser killed mid-job and relaunched on the same profile', () => 
     await waitFor('16 MB at Google', () => bytesAtGoogle(c) > 16 * MB);
     await b.kill();
     b = await b.relaunch();
-    browser = b;
+    set.browser = b;
     const resumedAt = requestsSoFar(c);
     await waitFor('the job to go on after the relaunch', () => requestsSoFar(c) > resumedAt + 5, 45_000);
 
     // 2: Google created items, and the browser died before it heard so (google-photos-api.md §C8).
     await killWhenCarriedOut(c, b, 'mediaItems:batchCreate');
     b = await b.relaunch();
-    browser = b;
+    set.browser = b;
     await waitForDone(await b.openExtensionPage(POPUP));
 
     await expectWholeAndProven(c, b);

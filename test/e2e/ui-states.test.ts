@@ -10,22 +10,13 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import enCatalog from '../../public/_locales/en/messages.json' with { type: 'json' };
-import { type FakeClouds, type FakeCloudsOptions, startFakeClouds } from '../fakes/clouds.ts';
 import { productUrl } from '../fakes/google/resource-json.ts';
 import { type ItemSpec, type Library, makeLibrary, SYSTEM_ALBUMS } from '../fakes/library/library.ts';
-import {
-  beijingTime,
-  DEFAULT_USER_ID,
-  itemId,
-  MB,
-  presetDemo,
-  presetSmall,
-} from '../fakes/library/presets.ts';
+import { beijingTime, DEFAULT_USER_ID, itemId, MB, presetDemo } from '../fakes/library/presets.ts';
 import {
   albumTitleOf,
-  configureGoogleClient,
   expectDestinationMatches,
   exportReceipt,
   OPTIONS,
@@ -36,35 +27,10 @@ import {
   waitForAlbumPicker,
   waitForDone,
 } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import type { ExtensionBrowser } from './harness.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
-
-interface SetUpOptions extends Omit<FakeCloudsOptions, 'library'> {
-  library?: Library;
-  /** Seed the Xiaomi session cookies (default true). */
-  loggedIn?: boolean;
-  /** Save the Google client id in the options page (default true). */
-  googleClient?: boolean;
-  args?: string[];
-}
-
-async function setUp(options: SetUpOptions = {}) {
-  const { library = presetSmall(), loggedIn = true, googleClient = true, args, ...fakes } = options;
-  clouds = await startFakeClouds({ library, ...fakes });
-  browser = await launchBrowser({ net: clouds.net, args });
-  if (loggedIn) await browser.seedCookies(clouds.xiaomi.sessionCookies());
-  if (googleClient) await configureGoogleClient(browser, clouds);
-  return { library, clouds, browser };
-}
+closeSessionsAfterEach();
 
 /** The toolbar popup is 400 px wide; a tab showing it is made the same width. */
 const POPUP_WIDTH = 400;
@@ -213,7 +179,7 @@ function runningLibrary(): Library {
 
 describe('the popup, state by state, and the report', () => {
   it('set-up in the order a newcomer meets it: Xiaomi login, phone check, Google client, sign-in, albums', async () => {
-    const { library, clouds, browser } = await setUp({
+    const { library, clouds, browser } = await startSession({
       library: presetDemo(),
       loggedIn: false,
       googleClient: false,
@@ -288,7 +254,7 @@ describe('the popup, state by state, and the report', () => {
 
   it('warns when the selection passes the free 15 GB or needs more than one day of Google’s quota', async () => {
     const library = bigLibrary();
-    const { browser } = await setUp({ library });
+    const { browser } = await startSession({ library });
     const popup = await openAlbumPicker(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
     const warnings = popup.locator('[aria-live] .warning');
@@ -306,7 +272,7 @@ describe('the popup, state by state, and the report', () => {
 
   it('running with progress rising overall and per album, paused, resumed to the end', async () => {
     const library = runningLibrary();
-    const { clouds, browser } = await setUp({ library });
+    const { clouds, browser } = await startSession({ library });
     const popup = await openAlbumPicker(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
     await popup.getByRole('checkbox', { name: 'Select all' }).check();
@@ -355,7 +321,7 @@ describe('the popup, state by state, and the report', () => {
 
   it('done: counts, verified albums with their links, dark mode; the report’s table, filters and CSV', async () => {
     const library = presetDemo();
-    const { clouds, browser } = await setUp({ library });
+    const { clouds, browser } = await startSession({ library });
     const popup = await startFromPopup(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
     await waitForDone(popup);
@@ -421,7 +387,7 @@ describe('the popup, state by state, and the report', () => {
   });
 
   it('waiting for Google storage: says what to do, and Resume goes on once there is room', async () => {
-    const { library, clouds, browser } = await setUp();
+    const { library, clouds, browser } = await startSession();
     clouds.google.setStorageRemaining(0);
     const popup = await openAlbumPicker(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
@@ -447,7 +413,7 @@ describe('the popup, state by state, and the report', () => {
   });
 
   it('waiting for Google’s daily quota: says when it continues by itself; Cancel asks first and keeps the report', async () => {
-    const { clouds, browser } = await setUp();
+    const { clouds, browser } = await startSession();
     const popup = await openAlbumPicker(browser);
     await popup.setViewportSize({ width: POPUP_WIDTH, height: 600 });
     clouds.google.setDailyRequestsUsed(clouds.google.config.dailyRequestLimit);
@@ -485,7 +451,7 @@ describe('keyboard only, and in Chinese', () => {
   }
 
   it('signs in, picks an album and starts with the keyboard alone', async () => {
-    const { library, clouds, browser } = await setUp();
+    const { library, clouds, browser } = await startSession();
     const popup = await openPopup(browser);
     const signIn = popup.getByRole('button', { name: 'Sign in with Google' });
     await signIn.waitFor();
@@ -507,7 +473,7 @@ describe('keyboard only, and in Chinese', () => {
 
   it('speaks Chinese in a Chinese browser, down to the Google album titles', async () => {
     const library = presetDemo();
-    const { clouds, browser } = await setUp({ library, googleClient: false, args: ['--lang=zh-CN'] });
+    const { clouds, browser } = await startSession({ library, googleClient: false, args: ['--lang=zh-CN'] });
     const options = await browser.openExtensionPage(OPTIONS);
     await options.getByLabel('客户端 ID').fill(clouds.google.config.defaultClientId);
     await options.getByRole('button', { name: '保存' }).click();

@@ -5,15 +5,12 @@
  * that every download is held against Xiaomi's SHA-1 before anything reaches Google Photos.
  */
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import enCatalog from '../../public/_locales/en/messages.json' with { type: 'json' };
-import { type FakeClouds, type FakeCloudsOptions, startFakeClouds } from '../fakes/clouds.ts';
 import type { Library } from '../fakes/library/library.ts';
-import { presetSmall } from '../fakes/library/presets.ts';
 import {
   albumTitleOf,
   auditMigration,
-  configureGoogleClient,
   expectDestinationMatches,
   exportReceipt,
   openAlbumPicker,
@@ -23,28 +20,9 @@ import {
   waitForAlbumPicker,
   waitForDone,
 } from './flow.ts';
-import { type ExtensionBrowser, launchBrowser } from './harness.ts';
+import { closeSessionsAfterEach, startSession } from './session.ts';
 
-let clouds: FakeClouds | undefined;
-let browser: ExtensionBrowser | undefined;
-
-afterEach(async () => {
-  await browser?.close();
-  await clouds?.close();
-  browser = undefined;
-  clouds = undefined;
-});
-
-/** Fakes and a browser with the Google client set up; Xiaomi cookies only when `loggedIn`. */
-async function setUp(options: Omit<FakeCloudsOptions, 'library'> & { loggedIn: boolean }) {
-  const { loggedIn, ...fakes } = options;
-  const library = presetSmall();
-  clouds = await startFakeClouds({ library, ...fakes });
-  browser = await launchBrowser({ net: clouds.net });
-  if (loggedIn) await browser.seedCookies(clouds.xiaomi.sessionCookies());
-  await configureGoogleClient(browser, clouds);
-  return { library, clouds, browser };
-}
+closeSessionsAfterEach();
 
 /** The picker's albums as a person reads them: each checkbox's name and the facts it is described by. */
 function pickerAlbums(popup: Page): Promise<{ name: string; facts: string }[]> {
@@ -79,7 +57,7 @@ async function openedBy(popup: Page, button: string): Promise<Page> {
 
 describe('the Xiaomi session as the popup finds it', () => {
   it('logged out: says so, opens the login for i.mi.com, and goes on once the person has logged in', async () => {
-    const { library, clouds, browser } = await setUp({ loggedIn: false });
+    const { library, clouds, browser } = await startSession({ loggedIn: false });
     // No fake serves Xiaomi's account site; this stands in for its login page.
     const loginPages: string[] = [];
     await browser.context.route('https://account.xiaomi.com/**', (route) => {
@@ -108,7 +86,7 @@ describe('the Xiaomi session as the popup finds it', () => {
   });
 
   it('logged in on i.mi.com: the album picker lists every album with its count', async () => {
-    const { library, clouds, browser } = await setUp({ loggedIn: true });
+    const { library, clouds, browser } = await startSession({ loggedIn: true });
     const popup = await openAlbumPicker(browser);
     await expectPickerShows(popup, library);
     const answered = clouds.xiaomi.requestsTo('album-list').filter((r) => r.status === 200);
@@ -116,7 +94,7 @@ describe('the Xiaomi session as the popup finds it', () => {
   });
 
   it('logged in on us.i.mi.com with cookies only for that host: found there', async () => {
-    const { library, clouds, browser } = await setUp({
+    const { library, clouds, browser } = await startSession({
       loggedIn: true,
       xiaomi: { accountHost: 'us.i.mi.com', cookieDomain: 'host-only' },
     });
@@ -132,7 +110,10 @@ describe('the Xiaomi session as the popup finds it', () => {
   it.each(['us.i.mi.com', 'sgp.i.mi.com'])(
     'logged in on %s with a tab open on it: looked for there first, and items move from there',
     async (host) => {
-      const { library, clouds, browser } = await setUp({ loggedIn: true, xiaomi: { accountHost: host } });
+      const { library, clouds, browser } = await startSession({
+        loggedIn: true,
+        xiaomi: { accountHost: host },
+      });
       const tab = await browser.context.newPage();
       await tab.goto(`https://${host}/gallery/h5`);
       // The worker looked around when the browser started, before the cookies and the tab were there.
@@ -150,7 +131,7 @@ describe('the Xiaomi session as the popup finds it', () => {
   );
 
   it('phone verification pending: shows the verify screen, opens the gallery page, goes on once verified', async () => {
-    const { library, browser } = await setUp({ loggedIn: true, xiaomi: { secondValidation: true } });
+    const { library, browser } = await startSession({ loggedIn: true, xiaomi: { secondValidation: true } });
     const popup = await browser.openExtensionPage(POPUP);
     await popup.getByRole('heading', { name: 'Verify your phone at i.mi.com' }).waitFor();
     await popup.getByText(enCatalog.err_xiaomi_second_validation.message).waitFor();
@@ -168,7 +149,7 @@ describe('the Xiaomi session as the popup finds it', () => {
   });
 
   it('Advanced Data Protection on: says why nothing can be read and what to do', async () => {
-    const { clouds, browser } = await setUp({ loggedIn: true, xiaomi: { e2eeStatus: 'open' } });
+    const { clouds, browser } = await startSession({ loggedIn: true, xiaomi: { e2eeStatus: 'open' } });
     const popup = await browser.openExtensionPage(POPUP);
     await popup.getByRole('heading', { name: 'Advanced Data Protection is on' }).waitFor();
     await popup.getByText(enCatalog.err_xiaomi_e2ee_on.message).waitFor();
@@ -178,7 +159,7 @@ describe('the Xiaomi session as the popup finds it', () => {
   });
 
   it('holds each download to Xiaomi’s SHA-1: a corrupted file ends failed with that reason, the others arrive', async () => {
-    const { library, clouds, browser } = await setUp({ loggedIn: true });
+    const { library, clouds, browser } = await startSession({ loggedIn: true });
     const victim = library.items.find((item) => item.fileName === 'IMG_20240602_083000.heic')!;
     // Every download of this one file comes with a byte flipped, however often it is tried.
     const fileParam = Buffer.from(victim.fileName, 'utf8').toString('base64url');
