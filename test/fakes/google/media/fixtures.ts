@@ -4,48 +4,7 @@
  * differ, so each fixture has its own SHA-1.
  */
 
-type TiffEntry = { tag: number; ascii: string } | { tag: number; long: number };
-
-/** A big-endian TIFF structure with IFD0 and, when given, an EXIF sub-IFD. */
-function tiffBlock(ifd0: TiffEntry[], exif: TiffEntry[]): Buffer {
-  const ifdSize = (count: number) => 2 + count * 12 + 4;
-  const ifd0Entries = exif.length > 0 ? [...ifd0, { tag: 0x8769, long: 0 }] : ifd0;
-  const ifd0Offset = 8;
-  const exifOffset = ifd0Offset + ifdSize(ifd0Entries.length);
-  let dataOffset = exifOffset + (exif.length > 0 ? ifdSize(exif.length) : 0);
-  const data: Buffer[] = [];
-
-  const writeIfd = (entries: TiffEntry[]): Buffer => {
-    const ifd = Buffer.alloc(ifdSize(entries.length));
-    ifd.writeUInt16BE(entries.length, 0);
-    entries.forEach((entry, i) => {
-      const at = 2 + i * 12;
-      ifd.writeUInt16BE(entry.tag, at);
-      if ('long' in entry) {
-        ifd.writeUInt16BE(4, at + 2);
-        ifd.writeUInt32BE(1, at + 4);
-        ifd.writeUInt32BE(entry.tag === 0x8769 ? exifOffset : entry.long, at + 8);
-        return;
-      }
-      const text = Buffer.from(`${entry.ascii}\0`, 'latin1');
-      ifd.writeUInt16BE(2, at + 2);
-      ifd.writeUInt32BE(text.length, at + 4);
-      if (text.length <= 4) {
-        text.copy(ifd, at + 8);
-      } else {
-        ifd.writeUInt32BE(dataOffset, at + 8);
-        data.push(text);
-        dataOffset += text.length;
-      }
-    });
-    return ifd;
-  };
-
-  const header = Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, ifd0Offset]);
-  const ifd0Block = writeIfd(ifd0Entries);
-  const exifBlock = exif.length > 0 ? writeIfd(exif) : Buffer.alloc(0);
-  return Buffer.concat([header, ifd0Block, exifBlock, ...data]);
-}
+import { type TiffText, tiffStructure } from '../../tiff-writer.ts';
 
 export interface ExifFields {
   /** "YYYY:MM:DD HH:MM:SS" */
@@ -57,13 +16,13 @@ export interface ExifFields {
 }
 
 function exifTiff(fields: ExifFields): Buffer {
-  const ifd0: TiffEntry[] = [];
-  if (fields.make) ifd0.push({ tag: 0x010f, ascii: fields.make });
-  if (fields.model) ifd0.push({ tag: 0x0110, ascii: fields.model });
-  const exif: TiffEntry[] = [];
-  if (fields.dateTimeOriginal) exif.push({ tag: 0x9003, ascii: fields.dateTimeOriginal });
-  if (fields.offsetTimeOriginal) exif.push({ tag: 0x9011, ascii: fields.offsetTimeOriginal });
-  return tiffBlock(ifd0, exif);
+  const ifd0: TiffText[] = [];
+  if (fields.make) ifd0.push({ tag: 0x010f, text: fields.make });
+  if (fields.model) ifd0.push({ tag: 0x0110, text: fields.model });
+  const exif: TiffText[] = [];
+  if (fields.dateTimeOriginal) exif.push({ tag: 0x9003, text: fields.dateTimeOriginal });
+  if (fields.offsetTimeOriginal) exif.push({ tag: 0x9011, text: fields.offsetTimeOriginal });
+  return tiffStructure(ifd0, exif);
 }
 
 function jpegSegment(marker: number, payload: Buffer): Buffer {
