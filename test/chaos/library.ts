@@ -8,6 +8,7 @@ import {
   beijingTime,
   DEMO_FAMILY_ALBUM_ID,
   DEMO_TRIP_ALBUM_ID,
+  fileNameTime,
   type ItemSpec,
   itemId,
   KB,
@@ -24,8 +25,6 @@ export function chaosLibrary(seed: number): Library {
   const { camera, screenshots } = SYSTEM_ALBUMS;
   const random = seededRandom(seed);
   const start = beijingTime('2023-03-01 08:00:00');
-  const stamp = (time: number) =>
-    new Date(time + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
   const items: ItemSpec[] = [];
   for (let n = 0; n < PHOTOS; n++) {
     const dateTaken = start + n * 7_200_000 + randomInt(random, 0, 3_000) * 1000;
@@ -44,8 +43,8 @@ export function chaosLibrary(seed: number): Library {
     items.push({
       id: itemId(n + 1, 31_000_000_000_000_000n),
       fileName: screenshot
-        ? `Screenshot_${stamp(dateTaken)}_com.tencent.mm.png`
-        : `IMG_${stamp(start + named * 7_200_000)}.jpg`,
+        ? `Screenshot_${fileNameTime(dateTaken)}_com.tencent.mm.png`
+        : `IMG_${fileNameTime(start + named * 7_200_000)}.jpg`,
       kind: screenshot ? 'png' : 'jpeg',
       size: randomInt(random, 30 * KB, 160 * KB),
       dateTaken,
@@ -55,7 +54,7 @@ export function chaosLibrary(seed: number): Library {
   }
   const video = (n: number, albums: string[], isFavorite: boolean): ItemSpec => ({
     id: itemId(n, 31_000_000_100_000_000n),
-    fileName: `VID_${stamp(start + n * 86_400_000 + 3_600_000)}.mp4`,
+    fileName: `VID_${fileNameTime(start + n * 86_400_000 + 3_600_000)}.mp4`,
     kind: 'mp4',
     size: randomInt(random, 51 * MB, 54 * MB),
     dateTaken: start + n * 86_400_000 + 3_600_000,

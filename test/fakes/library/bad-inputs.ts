@@ -3,10 +3,17 @@
  * files too big for Google Photos (200 MB photos, 20 GB videos: google-photos-api.md §E1), a RAW
  * file Google rejects, and an album of more than 20,000 items.
  */
-import { type AlbumSpec, type ItemSpec, type Library, makeLibrary, SYSTEM_ALBUMS } from './library.ts';
+import {
+  type AlbumSpec,
+  type ItemSpec,
+  type Library,
+  makeLibrary,
+  SYSTEM_ALBUMS,
+  systemAlbumSpecs,
+} from './library.ts';
 import { beijingTime, DEFAULT_USER_ID, itemId, KB, MB } from './presets.ts';
 
-const { camera: CAMERA, screenshots: SCREENSHOTS, private: PRIVATE } = SYSTEM_ALBUMS;
+const { camera: CAMERA, screenshots: SCREENSHOTS } = SYSTEM_ALBUMS;
 
 /** User albums of `presetAwkwardNames`, by what is awkward about their names. */
 export const AWKWARD_ALBUMS = {
@@ -89,12 +96,7 @@ export function presetAwkwardNames(): Library {
   ];
   return makeLibrary({
     userId: DEFAULT_USER_ID,
-    albums: [
-      { id: CAMERA, name: null },
-      { id: SCREENSHOTS, name: null },
-      { id: PRIVATE, name: '' },
-      ...Object.values(albums),
-    ],
+    albums: [...systemAlbumSpecs(), ...Object.values(albums)],
     items,
     seed: 'awkward',
   });
@@ -121,11 +123,7 @@ export function presetHugeAlbum(options: HugeAlbumOptions = {}): Library {
     dateTaken: start + n * 60_000,
     albums: [albumId],
   }));
-  const albums: AlbumSpec[] = [
-    { id: CAMERA, name: null },
-    { id: SCREENSHOTS, name: null },
-    { id: PRIVATE, name: '' },
-  ];
+  const albums: AlbumSpec[] = systemAlbumSpecs();
   if (!albums.some((album) => album.id === albumId)) albums.push({ id: albumId, name: 'Huge' });
   return makeLibrary({ userId: DEFAULT_USER_ID, albums, items, seed: 'huge' });
 }

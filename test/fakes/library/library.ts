@@ -21,6 +21,15 @@ export interface AlbumSpec {
   createTime?: number;
 }
 
+/** The three system albums as album/list gives them (§4.1): Camera and Screenshots unnamed, Private ''. */
+export function systemAlbumSpecs(): AlbumSpec[] {
+  return [
+    { id: SYSTEM_ALBUMS.camera, name: null },
+    { id: SYSTEM_ALBUMS.screenshots, name: null },
+    { id: SYSTEM_ALBUMS.private, name: '' },
+  ];
+}
+
 export interface ItemSpec {
   /** A 17-digit string (it exceeds 2^53, §5.1). */
   id: string;

@@ -5,7 +5,14 @@
  */
 
 import { randomInt, seededRandom } from '../random.ts';
-import { type ItemSpec, type Library, type LibrarySpec, makeLibrary, SYSTEM_ALBUMS } from './library.ts';
+import {
+  type ItemSpec,
+  type Library,
+  type LibrarySpec,
+  makeLibrary,
+  SYSTEM_ALBUMS,
+  systemAlbumSpecs,
+} from './library.ts';
 
 const { camera: CAMERA, screenshots: SCREENSHOTS, private: PRIVATE } = SYSTEM_ALBUMS;
 
@@ -16,6 +23,11 @@ export const MB = 1024 * 1024;
 /** '2024-06-01 10:15:00' in Beijing → epoch ms. */
 export function beijingTime(wallClock: string): number {
   return Date.parse(`${wallClock.replace(' ', 'T')}+08:00`);
+}
+
+/** The instant as a phone in China writes it into file names: '20240601_101500' (Beijing time). */
+export function fileNameTime(epochMs: number): string {
+  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
 }
 
 /** The 17-digit id `base + n`, as a string (ids exceed 2^53, so never via Number). */
@@ -139,12 +151,7 @@ export function presetSmall(): Library {
   ];
   return makeLibrary({
     userId: DEFAULT_USER_ID,
-    albums: [
-      { id: CAMERA, name: null },
-      { id: SCREENSHOTS, name: null },
-      { id: PRIVATE, name: '' },
-      { id: trip, name: 'Trip 2024' },
-    ],
+    albums: [...systemAlbumSpecs(), { id: trip, name: 'Trip 2024' }],
     items,
     seed: 'small',
   });
@@ -257,13 +264,7 @@ export function presetDemo(): Library {
   ];
   return makeLibrary({
     userId: DEFAULT_USER_ID,
-    albums: [
-      { id: CAMERA, name: null },
-      { id: SCREENSHOTS, name: null },
-      { id: PRIVATE, name: '' },
-      { id: family, name: '家庭相册' },
-      { id: trip, name: '旅行 2024 · 云南' },
-    ],
+    albums: [...systemAlbumSpecs(), { id: family, name: '家庭相册' }, { id: trip, name: '旅行 2024 · 云南' }],
     items,
     seed: 'demo',
   });
@@ -305,14 +306,12 @@ export function presetBulk(options: BulkOptions = {}): Library {
   const random = seededRandom(seed);
   const start = beijingTime('2023-01-01 09:00:00');
   const items: ItemSpec[] = [];
-  const stamp = (time: number) =>
-    new Date(time + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
   for (let n = 0; n < photos; n++) {
     const dateTaken = start + n * 86_400_000 + randomInt(random, 0, 36_000) * 1000;
     const heic = n % 20 === 19;
     items.push({
       id: itemId(n + 1, 30_000_000_000_000_000n),
-      fileName: `IMG_${stamp(dateTaken)}.${heic ? 'heic' : 'jpg'}`,
+      fileName: `IMG_${fileNameTime(dateTaken)}.${heic ? 'heic' : 'jpg'}`,
       kind: heic ? 'heic' : 'jpeg',
       size: randomInt(random, photoMinBytes, photoMaxBytes),
       dateTaken,
@@ -323,7 +322,7 @@ export function presetBulk(options: BulkOptions = {}): Library {
     const dateTaken = start + n * 86_400_000 + 12 * 3_600_000;
     items.push({
       id: itemId(n + 1, 30_000_000_100_000_000n),
-      fileName: `VID_${stamp(dateTaken)}.mp4`,
+      fileName: `VID_${fileNameTime(dateTaken)}.mp4`,
       kind: 'mp4',
       size: randomInt(random, videoMinBytes, videoMaxBytes),
       dateTaken,
@@ -335,12 +334,7 @@ export function presetBulk(options: BulkOptions = {}): Library {
   }
   const spec: LibrarySpec = {
     userId: DEFAULT_USER_ID,
-    albums: [
-      { id: CAMERA, name: null },
-      { id: SCREENSHOTS, name: null },
-      { id: PRIVATE, name: '' },
-      { id: BULK_ALBUM_ID, name: 'Every tenth photo' },
-    ],
+    albums: [...systemAlbumSpecs(), { id: BULK_ALBUM_ID, name: 'Every tenth photo' }],
     items,
     seed: `bulk-${seed}`,
   };
