@@ -275,6 +275,16 @@ export function auditMigration(
  * under its file name, in every Google album of the Xiaomi albums it was in (and the favourites
  * album); no album twice; with `receipt`, every row says done and agrees with Google.
  */
+/** Every album of the library arrived whole, and the receipt the person exports agrees item by item. */
+export async function expectWholeLibraryWithReceipt(
+  clouds: FakeClouds,
+  library: Library,
+  browser: ExtensionBrowser,
+): Promise<void> {
+  const albumIds = library.albums.map((album) => album.id);
+  expectDestinationMatches(clouds, library, albumIds, { receipt: await exportReceipt(browser) });
+}
+
 export function expectDestinationMatches(
   clouds: FakeClouds,
   library: Library,

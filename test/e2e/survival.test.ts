@@ -27,14 +27,12 @@ import {
 } from '../fakes/library/index.ts';
 import {
   auditMigration,
-  expectDestinationMatches,
-  exportReceipt,
+  expectWholeLibraryWithReceipt,
   POPUP,
   startFromPopup,
   waitFor,
   waitForDone,
 } from './flow.ts';
-import type { ExtensionBrowser } from './harness.ts';
 import { closeSessionsAfterEach, type Session, startSession } from './session.ts';
 
 const FAMILY = DEMO_FAMILY_ALBUM_ID;
@@ -118,11 +116,6 @@ function setUp(xiaomi: FakeCloudsOptions['xiaomi'] = {}): Promise<Session> {
   });
 }
 
-/** The receipt the person exports must agree with the destination, item by item. */
-async function expectWholeAndProven(c: FakeClouds, b: ExtensionBrowser): Promise<void> {
-  expectDestinationMatches(c, library, allAlbums, { receipt: await exportReceipt(b) });
-}
-
 /** Seen at Google, so that watching does not wake the worker: every item is there. */
 function allArrived(c: FakeClouds): boolean {
   return auditMigration(c, library, allAlbums).arrived === library.items.length;
@@ -141,7 +134,7 @@ describe('the service worker stopped again and again mid-job', () => {
     });
 
     expect(stops, 'stops that landed mid-job').toBeGreaterThanOrEqual(3);
-    await expectWholeAndProven(c, b);
+    await expectWholeLibraryWithReceipt(c, library, b);
   });
 
   it('with the popup closed: the watchdog alarm alone restarts it once, a plain start the other times', async () => {
@@ -163,7 +156,7 @@ describe('the service worker stopped again and again mid-job', () => {
 
     expect(stops, 'stops that landed mid-job').toBeGreaterThanOrEqual(2);
     await waitForDone(await b.openExtensionPage(POPUP));
-    await expectWholeAndProven(c, b);
+    await expectWholeLibraryWithReceipt(c, library, b);
   });
 });
 
@@ -193,6 +186,6 @@ describe('the browser killed mid-job and relaunched on the same profile', () => 
     set.browser = b;
     await waitForDone(await b.openExtensionPage(POPUP));
 
-    await expectWholeAndProven(c, b);
+    await expectWholeLibraryWithReceipt(c, library, b);
   });
 });
