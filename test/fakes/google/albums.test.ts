@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakeGoogle, DEFAULT_CONFIG, jpegFile, movieFile, PHOTOS_SCOPES } from './index.ts';
-import { getJson, postJson, serveFakeGoogle, startFakeGoogleServers, uploadRaw } from './test-servers.ts';
+import {
+  getJson,
+  postJson,
+  restoreDefaults,
+  serveFakeGoogle,
+  startFakeGoogleServers,
+  uploadRaw,
+} from './test-servers.ts';
 
 const OTHER_CLIENT = '999888777666-otherapp.apps.googleusercontent.com';
 
@@ -10,8 +17,7 @@ let otherToken: string;
 let saltCounter = 0;
 
 beforeEach(() => {
-  const { albumTitleOverflow, pageSizeOverflow } = DEFAULT_CONFIG;
-  google.configure({ albumTitleOverflow, pageSizeOverflow });
+  restoreDefaults(google, ['albumTitleOverflow', 'pageSizeOverflow']);
   token = google.issueAccessToken();
   otherToken = google.issueAccessToken({ clientId: OTHER_CLIENT });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, jpegFile, movieFile, PHOTOS_SCOPES, pngFile } from './index.ts';
-import { postJson, serveFakeGoogle, uploadRaw } from './test-servers.ts';
+import { jpegFile, movieFile, PHOTOS_SCOPES, pngFile } from './index.ts';
+import { postJson, restoreDefaults, serveFakeGoogle, uploadRaw } from './test-servers.ts';
 
 const OTHER_CLIENT = '999888777666-otherapp.apps.googleusercontent.com';
 
@@ -9,16 +9,14 @@ let token: string;
 let saltCounter = 0;
 
 beforeEach(() => {
-  const { dedupe, consumedTokenReuse, resultOrder, maxPhotoBytes, partialSuccessStatus, successMessage } =
-    DEFAULT_CONFIG;
-  google.configure({
-    dedupe,
-    consumedTokenReuse,
-    resultOrder,
-    maxPhotoBytes,
-    partialSuccessStatus,
-    successMessage,
-  });
+  restoreDefaults(google, [
+    'dedupe',
+    'consumedTokenReuse',
+    'resultOrder',
+    'maxPhotoBytes',
+    'partialSuccessStatus',
+    'successMessage',
+  ]);
   google.setStorageRemaining(Number.POSITIVE_INFINITY);
   google.clearFaults();
   token = google.issueAccessToken();

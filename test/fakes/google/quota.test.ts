@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CONFIG, jpegFile, pacificDay } from './index.ts';
-import { getJson, postJson, serveFakeGoogle, uploadRaw } from './test-servers.ts';
+import { jpegFile, pacificDay } from './index.ts';
+import { getJson, postJson, restoreDefaults, serveFakeGoogle, uploadRaw } from './test-servers.ts';
 
 const PROJECT = '123456789012';
 const DAILY_MESSAGE =
@@ -10,22 +10,14 @@ const { google, clock, servers } = serveFakeGoogle();
 let token: string;
 
 beforeEach(() => {
-  const {
-    dailyRequestLimit,
-    writesPerMinute,
-    apiDisabled,
-    photosDisabledForUser,
-    retryAfterSeconds,
-    errorDetails,
-  } = DEFAULT_CONFIG;
-  google.configure({
-    dailyRequestLimit,
-    writesPerMinute,
-    apiDisabled,
-    photosDisabledForUser,
-    retryAfterSeconds,
-    errorDetails,
-  });
+  restoreDefaults(google, [
+    'dailyRequestLimit',
+    'writesPerMinute',
+    'apiDisabled',
+    'photosDisabledForUser',
+    'retryAfterSeconds',
+    'errorDetails',
+  ]);
   token = google.issueAccessToken({ lifetimeSeconds: 30 * 24 * 3600 });
 });
 

@@ -17,7 +17,13 @@ import { generate } from 'selfsigned';
 import { afterAll, beforeAll } from 'vitest';
 import { FakeClock } from '../clock.ts';
 import type { FakeRequest, FakeResponse, FakeService } from '../types.ts';
-import { createFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from './index.ts';
+import {
+  createFakeGoogle,
+  DEFAULT_CONFIG,
+  type FakeGoogle,
+  type FakeGoogleOptions,
+  type FakeGoogleSettings,
+} from './index.ts';
 
 let certificate: Promise<{ key: string; cert: string }> | undefined;
 
@@ -245,6 +251,11 @@ export function serveFakeGoogle(options: Omit<FakeGoogleOptions, 'clock'> = {}):
     close: () => running().close(),
   };
   return { google, clock, servers };
+}
+
+/** Puts the named settings of the fake back to their defaults, before each test of a file that changes them. */
+export function restoreDefaults(google: FakeGoogle, keys: readonly (keyof FakeGoogleSettings)[]): void {
+  google.configure(Object.fromEntries(keys.map((key) => [key, DEFAULT_CONFIG[key]])));
 }
 
 /** Headers for a raw upload (§I1). */
