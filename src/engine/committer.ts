@@ -40,19 +40,34 @@ function primaryKey(item: ItemRecord): AlbumKey {
   return albumKeyOf(item.jobId, first);
 }
 
+/**
+ * Changes an item only while it is still `creating` in the batch `sent` was read from: what one
+ * batch's outcome says must never overwrite what another step wrote meanwhile (a created item
+ * turned back to `uploaded` would be sent again, and Google would make it twice).
+ */
+function stillCreating(sent: ItemRecord, change: (item: ItemRecord) => ItemRecord) {
+  return (item: ItemRecord): ItemRecord =>
+    item.state === 'creating' && item.commitId === sent.commitId ? change(item) : item;
+}
+
 async function backToUpload(ctx: CommitContext, item: ItemRecord, message: string): Promise<void> {
   const attempts = item.attempts + 1;
-  const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) =>
-    attempts >= MAX_ATTEMPTS
-      ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
-      : {
-          ...it,
-          state: 'planned',
-          attempts,
-          uploadToken: undefined,
-          tokenAt: undefined,
-          commitId: undefined,
-        },
+  const after = await updateItem(
+    ctx.db,
+    ctx.jobId,
+    item.id,
+    stillCreating(item, (it) =>
+      attempts >= MAX_ATTEMPTS
+        ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
+        : {
+            ...it,
+            state: 'planned',
+            attempts,
+            uploadToken: undefined,
+            tokenAt: undefined,
+            commitId: undefined,
+          },
+    ),
   );
   if (after.state === 'failed') ctx.onItemFinal(after);
 }
@@ -70,22 +85,32 @@ async function applyResult(
     return;
   }
   if (result.kind === 'rejected') {
-    const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
-      ...it,
-      state: 'skipped',
-      reasonKind: 'google-rejected-media',
-      reason: result.message,
-    }));
+    const after = await updateItem(
+      ctx.db,
+      ctx.jobId,
+      item.id,
+      stillCreating(item, (it) => ({
+        ...it,
+        state: 'skipped',
+        reasonKind: 'google-rejected-media',
+        reason: result.message,
+      })),
+    );
     ctx.onItemFinal(after);
     return;
   }
-  await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
-    ...it,
-    state: 'created',
-    mediaItemId: result.mediaItemId,
-    productUrl: result.productUrl,
-    inGoogleAlbums: [googleAlbumId],
-  }));
+  await updateItem(
+    ctx.db,
+    ctx.jobId,
+    item.id,
+    stillCreating(item, (it) => ({
+      ...it,
+      state: 'created',
+      mediaItemId: result.mediaItemId,
+      productUrl: result.productUrl,
+      inGoogleAlbums: [googleAlbumId],
+    })),
+  );
 }
 
 /** Errors with which Google refuses a whole request before doing anything (google-photos-api.md §I5). */
@@ -156,11 +181,12 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
     }
     // Google refused the request as a whole, so nothing was created: the items wait as `uploaded` again.
     for (const item of sending) {
-      await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
-        ...it,
-        state: 'uploaded',
-        commitId: undefined,
-      }));
+      await updateItem(
+        ctx.db,
+        ctx.jobId,
+        item.id,
+        stillCreating(item, (it) => ({ ...it, state: 'uploaded', commitId: undefined })),
+      );
     }
     if (error.kind === 'google-album-missing') {
       await forgetDeletedAlbum(ctx, key, googleAlbumId);
@@ -358,19 +384,25 @@ async function settleCreating(
           album.googleAlbumId!,
         );
       } else if (missing === 'already-in-library') {
-        const after = await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
-          ...it,
-          state: 'skipped',
-          reasonKind: 'google-already-in-library',
-          reason: 'Google Photos already holds these exact bytes as an item this extension did not create',
-        }));
+        const after = await updateItem(
+          ctx.db,
+          ctx.jobId,
+          item.id,
+          stillCreating(item, (it) => ({
+            ...it,
+            state: 'skipped',
+            reasonKind: 'google-already-in-library',
+            reason: 'Google Photos already holds these exact bytes as an item this extension did not create',
+          })),
+        );
         ctx.onItemFinal(after);
       } else if (missing === 'not-created' && ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
-        await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
-          ...it,
-          state: 'uploaded',
-          commitId: undefined,
-        }));
+        await updateItem(
+          ctx.db,
+          ctx.jobId,
+          item.id,
+          stillCreating(item, (it) => ({ ...it, state: 'uploaded', commitId: undefined })),
+        );
       } else {
         await backToUpload(
           ctx,

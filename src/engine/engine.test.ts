@@ -201,6 +201,49 @@ describe('a full job', () => {
 });
 
 describe('exactly once across faults', () => {
+  it('a new run lets the batchCreate the last run left on the wire land before it reconciles', async () => {
+    // Fifty uploads start a batch in the background; the next upload meets an expired sign-in
+    // and ends the run while the batch is still on the wire (chaos token-expiry, seed 239489).
+    const library = Array.from({ length: 60 }, (_, n) =>
+      makeItem(`248867497713${String(n).padStart(5, '0')}`, '1', 100),
+    );
+    rig.source.addAlbum(
+      { id: '1', name: 'Camera', system: 'camera', mediaCount: 0, lastUpdateTime: 0 },
+      library,
+    );
+    let release = () => {};
+    const onTheWire = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const realBatchCreate = rig.dest.batchCreate.bind(rig.dest);
+    let batches = 0;
+    rig.dest.batchCreate = async (albumId, entries) => {
+      if (batches++ === 0) await onTheWire;
+      return realBatchCreate(albumId, entries);
+    };
+    const realUpload = rig.dest.uploadRaw.bind(rig.dest);
+    let uploads = 0;
+    rig.dest.uploadRaw = async (meta, body) => {
+      // At most six uploads run at once: by the 57th call fifty have landed.
+      if (++uploads === 57) throw new MigrationError('google-signin-needed', 'silent renewal failed');
+      return realUpload(meta, body);
+    };
+    const engine = rig.engine();
+    await startAll(engine);
+    await engine.idle();
+    expect((await engine.activeJob())?.pause?.kind).toBe('google-signin-needed');
+    await vi.waitUntil(() => batches === 1);
+
+    // The person signs in again.
+    await engine.resume();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(rig.dest.calls.albumItems).toBe(0);
+    release();
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(rig.dest.items).toHaveLength(60);
+    expect(new Set(rig.dest.items.map((i) => i.sha1)).size).toBe(60);
+  });
+
   it('does not duplicate when a batchCreate response is lost after Google created the items', async () => {
     const library = seedLibrary();
     rig.dest.loseNextBatchResponse = new TypeError('Failed to fetch');

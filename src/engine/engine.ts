@@ -311,7 +311,10 @@ export class Engine {
         job = await this.writePlanSummary(job, settings.repairCaptureDates);
         this.deps.onChange();
       }
-      await reconcileInterrupted(commit);
+      // On the committer's chain: a batchCreate the last run left on the wire (a commit it started
+      // in the background) lands first. Reconciling beside it found its items missing from the
+      // album and sent them again, and Google made them twice (chaos token-expiry, seed 239489).
+      await this.onCommitChain(() => reconcileInterrupted(commit));
       // A commit can send items back to a fresh upload (expired token, Google asked to retry).
       for (let round = 0; round < MAX_ROUNDS && (await this.hasOpenItems(job.id)); round++) {
         await this.transferAll(job, commit, abort.signal);
@@ -400,7 +403,7 @@ export class Engine {
    * Rate limits and server errors are waited out here; anything else stops the run.
    */
   private serialCommit(ctx: CommitContext, flushAll: boolean): Promise<void> {
-    const next = this.commitChain.then(async () => {
+    return this.onCommitChain(async () => {
       for (let attempt = 0; ; attempt++) {
         try {
           await this.waitForGoogleHold();
@@ -420,6 +423,11 @@ export class Engine {
         }
       }
     });
+  }
+
+  /** Everything that writes or settles `creating` items runs here, one step at a time. */
+  private onCommitChain(work: () => Promise<void>): Promise<void> {
+    const next = this.commitChain.then(work);
     this.commitChain = next.catch(() => undefined);
     return next;
   }
@@ -491,14 +499,17 @@ export class Engine {
    * COMMIT_MAX_WAIT_MS.
    */
   private scheduleCommit(ctx: CommitContext): void {
+    // A commit that fails stops the run that started it, never a later one.
+    const abort = this.abort;
+    const stopRun = (error: unknown) => abort?.abort(error);
     this.uploadsSinceCommit += 1;
     if (this.uploadsSinceCommit >= BATCH_LIMIT) {
       this.uploadsSinceCommit = 0;
-      void this.serialCommit(ctx, false).catch((error) => this.abort?.abort(error));
+      void this.serialCommit(ctx, false).catch(stopRun);
     }
     this.commitTimer ??= setTimeout(() => {
       this.commitTimer = undefined;
-      void this.serialCommit(ctx, false).catch((error) => this.abort?.abort(error));
+      void this.serialCommit(ctx, false).catch(stopRun);
     }, COMMIT_MAX_WAIT_MS);
   }
 
