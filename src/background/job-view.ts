@@ -18,6 +18,7 @@ function albumProgress(album: AlbumRecord): AlbumProgress {
     failed: c.failed,
     bytesTotal: album.counts.bytesTotal,
     bytesDone: album.counts.bytesDone,
+    bytesMoved: album.counts.bytesSent + album.counts.bytesSettled,
     googleAlbumUrl: album.googleProductUrl,
     verified: album.verified,
     verification: album.verification,

@@ -16,7 +16,7 @@ import { t } from '../ui/i18n.ts';
 import { PlanNotes } from '../ui/PlanView.tsx';
 import { describeProblem } from '../ui/problems.ts';
 import { albumCheck, isVerified } from '../ui/verification.ts';
-import { jobProgress, type PauseAction, pauseActions } from './popup-view.ts';
+import { albumProgressFraction, jobProgress, type PauseAction, pauseActions } from './popup-view.ts';
 import { SignInButton } from './SetupScreens.tsx';
 
 function OverallProgress({ job }: { job: JobView }) {
@@ -67,7 +67,7 @@ function AlbumProgressList({ albums }: { albums: AlbumProgress[] }) {
     <ul class="album-progress">
       {counted.map((album) => {
         const finished = album.done + album.skipped + album.failed;
-        const fraction = album.total > 0 ? finished / album.total : 0;
+        const fraction = albumProgressFraction(album);
         return (
           <li key={`${album.xiaomiAlbumId}:${album.part ?? 0}`}>
             <span class="album-progress-name">{albumName(album)}</span>

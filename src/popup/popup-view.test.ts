@@ -3,6 +3,7 @@ import type { PauseInfo, Snapshot } from '../shared/messages.ts';
 import type { SourceAlbum } from '../shared/model.ts';
 import { SAMPLE_ALBUMS, SAMPLE_SNAPSHOTS, sampleJob } from '../ui/sample.ts';
 import {
+  albumProgressFraction,
   daysAtQuota,
   FREE_GOOGLE_STORAGE_BYTES,
   jobProgress,
@@ -134,6 +135,14 @@ describe('job progress', () => {
       }),
     );
     expect(progress.fraction).toBe(0.75);
+  });
+
+  it("moves an album's bar by its bytes, and by items when it holds only empty files", () => {
+    const [camera] = sampleJob().albums;
+    expect(albumProgressFraction({ ...camera!, bytesTotal: 1000, bytesMoved: 250, done: 0 })).toBe(0.25);
+    expect(
+      albumProgressFraction({ ...camera!, bytesTotal: 0, bytesMoved: 0, total: 4, done: 1, skipped: 1 }),
+    ).toBe(0.5);
   });
 
   it('has no fraction while the albums are still being counted', () => {

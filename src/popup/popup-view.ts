@@ -3,7 +3,7 @@
  * adds up to and what it warns about, how far a job is, and which buttons a pause offers.
  */
 import type { ErrorKind } from '../shared/errors.ts';
-import type { JobView, PauseInfo, Snapshot } from '../shared/messages.ts';
+import type { AlbumProgress, JobView, PauseInfo, Snapshot } from '../shared/messages.ts';
 import type { SourceAlbum, XiaomiSessionState } from '../shared/model.ts';
 
 export type XiaomiProblem = Exclude<XiaomiSessionState, { state: 'logged-in' }>;
@@ -101,22 +101,30 @@ export interface JobProgress {
   counting: boolean;
 }
 
+/** By bytes, so a long video or a batch waiting to be created still moves a bar; by items for empty files. */
+function progressFraction(bytesMoved: number, bytesTotal: number, finished: number, total: number): number {
+  if (bytesTotal > 0) return Math.min(1, bytesMoved / bytesTotal);
+  return total > 0 ? Math.min(1, finished / total) : 0;
+}
+
 export function jobProgress(job: JobView): JobProgress {
   const finished = job.done.items + job.skipped + job.failed;
   const total = job.totals.items;
   const bytesTotal = job.totals.bytes;
-  const byBytes = (job.bytes.sent + job.bytes.settled) / bytesTotal;
-  const byItems = finished / total;
   return {
     finished,
     total,
     awaitingCreation: job.awaitingCreation,
-    // A selection of empty files only has items to count.
-    fraction: Math.min(1, bytesTotal > 0 ? byBytes : total > 0 ? byItems : 0),
+    fraction: progressFraction(job.bytes.sent + job.bytes.settled, bytesTotal, finished, total),
     bytesSent: job.bytes.sent,
     bytesTotal,
     counting: job.status === 'planning',
   };
+}
+
+export function albumProgressFraction(album: AlbumProgress): number {
+  const finished = album.done + album.skipped + album.failed;
+  return progressFraction(album.bytesMoved, album.bytesTotal, finished, album.total);
 }
 
 export type PauseAction = 'resume' | 'sign-in' | 'open-xiaomi' | 'open-options';

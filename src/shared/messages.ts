@@ -60,6 +60,8 @@ export interface AlbumProgress {
   failed: number;
   bytesTotal: number;
   bytesDone: number;
+  /** Bytes Google holds of the album's items, plus those of its items skipped or failed. */
+  bytesMoved: number;
   googleAlbumUrl?: string;
   /** Set by the end-of-job verification. */
   verified?: boolean;

@@ -45,6 +45,7 @@ function albumProgress(album: SourceAlbum, done: number, extra: Partial<AlbumPro
     failed: 0,
     bytesTotal: album.totalSize ?? 0,
     bytesDone: Math.round(((album.totalSize ?? 0) * done) / Math.max(1, album.mediaCount)),
+    bytesMoved: Math.round(((album.totalSize ?? 0) * done) / Math.max(1, album.mediaCount)),
     ...extra,
   };
 }

@@ -13,6 +13,7 @@ function album(overrides: Partial<AlbumProgress>): AlbumProgress {
     failed: 0,
     bytesTotal: 100,
     bytesDone: 100,
+    bytesMoved: 100,
     ...overrides,
   };
 }
