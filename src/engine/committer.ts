@@ -6,7 +6,7 @@
  * token, never by position (§H10). Before a batch is sent its items are written as `creating`
  * with the batch's id; `reconcileInterrupted` settles such items after a stop (§C8).
  */
-import { isMigrationError } from '../shared/errors.ts';
+import { type ErrorKind, isMigrationError } from '../shared/errors.ts';
 import type { AlbumMaker } from './albums.ts';
 import { type AlbumKey, albumKeyOf, type EngineDb, type ItemRecord, updateItem } from './db.ts';
 import type { BatchItemResult, DestinationPort } from './ports.ts';
@@ -50,6 +50,21 @@ function stillCreating(sent: ItemRecord, change: (item: ItemRecord) => ItemRecor
     item.state === 'creating' && item.commitId === sent.commitId ? change(item) : item;
 }
 
+async function skipWhileCreating(
+  ctx: CommitContext,
+  item: ItemRecord,
+  reasonKind: ErrorKind,
+  reason: string,
+): Promise<void> {
+  const after = await updateItem(
+    ctx.db,
+    ctx.jobId,
+    item.id,
+    stillCreating(item, (it) => ({ ...it, state: 'skipped', reasonKind, reason })),
+  );
+  ctx.onItemFinal(after);
+}
+
 async function backToUpload(ctx: CommitContext, item: ItemRecord, message: string): Promise<void> {
   const attempts = item.attempts + 1;
   const after = await updateItem(
@@ -85,18 +100,7 @@ async function applyResult(
     return;
   }
   if (result.kind === 'rejected') {
-    const after = await updateItem(
-      ctx.db,
-      ctx.jobId,
-      item.id,
-      stillCreating(item, (it) => ({
-        ...it,
-        state: 'skipped',
-        reasonKind: 'google-rejected-media',
-        reason: result.message,
-      })),
-    );
-    ctx.onItemFinal(after);
+    await skipWhileCreating(ctx, item, 'google-rejected-media', result.message);
     return;
   }
   await updateItem(
@@ -384,18 +388,12 @@ async function settleCreating(
           album.googleAlbumId!,
         );
       } else if (missing === 'already-in-library') {
-        const after = await updateItem(
-          ctx.db,
-          ctx.jobId,
-          item.id,
-          stillCreating(item, (it) => ({
-            ...it,
-            state: 'skipped',
-            reasonKind: 'google-already-in-library',
-            reason: 'Google Photos already holds these exact bytes as an item this extension did not create',
-          })),
+        await skipWhileCreating(
+          ctx,
+          item,
+          'google-already-in-library',
+          'Google Photos already holds these exact bytes as an item this extension did not create',
         );
-        ctx.onItemFinal(after);
       } else if (missing === 'not-created' && ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
         await updateItem(
           ctx.db,
