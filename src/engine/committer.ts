@@ -45,9 +45,14 @@ function primaryKey(item: ItemRecord): AlbumKey {
  * batch's outcome says must never overwrite what another step wrote meanwhile (a created item
  * turned back to `uploaded` would be sent again, and Google would make it twice).
  */
-function stillCreating(sent: ItemRecord, change: (item: ItemRecord) => ItemRecord) {
-  return (item: ItemRecord): ItemRecord =>
-    item.state === 'creating' && item.commitId === sent.commitId ? change(item) : item;
+function updateWhileCreating(
+  ctx: CommitContext,
+  sent: ItemRecord,
+  change: (item: ItemRecord) => ItemRecord,
+): Promise<ItemRecord> {
+  return updateItem(ctx.db, ctx.jobId, sent.id, (item) =>
+    item.state === 'creating' && item.commitId === sent.commitId ? change(item) : item,
+  );
 }
 
 async function skipWhileCreating(
@@ -56,33 +61,28 @@ async function skipWhileCreating(
   reasonKind: ErrorKind,
   reason: string,
 ): Promise<void> {
-  const after = await updateItem(
-    ctx.db,
-    ctx.jobId,
-    item.id,
-    stillCreating(item, (it) => ({ ...it, state: 'skipped', reasonKind, reason })),
-  );
+  const after = await updateWhileCreating(ctx, item, (it) => ({
+    ...it,
+    state: 'skipped',
+    reasonKind,
+    reason,
+  }));
   ctx.onItemFinal(after);
 }
 
 async function backToUpload(ctx: CommitContext, item: ItemRecord, message: string): Promise<void> {
   const attempts = item.attempts + 1;
-  const after = await updateItem(
-    ctx.db,
-    ctx.jobId,
-    item.id,
-    stillCreating(item, (it) =>
-      attempts >= MAX_ATTEMPTS
-        ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
-        : {
-            ...it,
-            state: 'planned',
-            attempts,
-            uploadToken: undefined,
-            tokenAt: undefined,
-            commitId: undefined,
-          },
-    ),
+  const after = await updateWhileCreating(ctx, item, (it) =>
+    attempts >= MAX_ATTEMPTS
+      ? { ...it, state: 'failed', attempts, reasonKind: 'unexpected-response', reason: message }
+      : {
+          ...it,
+          state: 'planned',
+          attempts,
+          uploadToken: undefined,
+          tokenAt: undefined,
+          commitId: undefined,
+        },
   );
   if (after.state === 'failed') ctx.onItemFinal(after);
 }
@@ -103,18 +103,13 @@ async function applyResult(
     await skipWhileCreating(ctx, item, 'google-rejected-media', result.message);
     return;
   }
-  await updateItem(
-    ctx.db,
-    ctx.jobId,
-    item.id,
-    stillCreating(item, (it) => ({
-      ...it,
-      state: 'created',
-      mediaItemId: result.mediaItemId,
-      productUrl: result.productUrl,
-      inGoogleAlbums: [googleAlbumId],
-    })),
-  );
+  await updateWhileCreating(ctx, item, (it) => ({
+    ...it,
+    state: 'created',
+    mediaItemId: result.mediaItemId,
+    productUrl: result.productUrl,
+    inGoogleAlbums: [googleAlbumId],
+  }));
 }
 
 /** Errors with which Google refuses a whole request before doing anything (google-photos-api.md §I5). */
@@ -172,8 +167,9 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
   } catch (error) {
     if (isMigrationError(error) && error.kind === 'google-upload-token-invalid') {
       // Spent tokens read the same as bad ones: an earlier send of this batch whose answer was lost
-      // may have created the items (Chromium itself sends a POST again when a reused connection is
-      // reset, measured in test/e2e/survival.test.ts). Look in the album before uploading again.
+      // may have created the items (behind an HTTP/1.1-only proxy the body goes plain, and Chromium
+      // sends it again by itself when a reused connection is reset: src/google/http.ts). Look in the
+      // album before uploading again.
       await settleCreating(ctx, sending, 'tokens-refused');
       return;
     }
@@ -185,12 +181,7 @@ async function commitBatch(ctx: CommitContext, key: AlbumKey, batch: ItemRecord[
     }
     // Google refused the request as a whole, so nothing was created: the items wait as `uploaded` again.
     for (const item of sending) {
-      await updateItem(
-        ctx.db,
-        ctx.jobId,
-        item.id,
-        stillCreating(item, (it) => ({ ...it, state: 'uploaded', commitId: undefined })),
-      );
+      await updateWhileCreating(ctx, item, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
     }
     if (error.kind === 'google-album-missing') {
       await forgetDeletedAlbum(ctx, key, googleAlbumId);
@@ -395,12 +386,7 @@ async function settleCreating(
           'Google Photos already holds these exact bytes as an item this extension did not create',
         );
       } else if (missing === 'not-created' && ctx.now() - (item.tokenAt ?? 0) <= SESSION_MAX_AGE_MS) {
-        await updateItem(
-          ctx.db,
-          ctx.jobId,
-          item.id,
-          stillCreating(item, (it) => ({ ...it, state: 'uploaded', commitId: undefined })),
-        );
+        await updateWhileCreating(ctx, item, (it) => ({ ...it, state: 'uploaded', commitId: undefined }));
       } else {
         await backToUpload(
           ctx,

@@ -9,7 +9,7 @@ import { MigrationError } from '../shared/errors.ts';
 import { DEFAULT_SETTINGS } from '../shared/messages.ts';
 import type { SourceItem } from '../shared/model.ts';
 import { readApiData } from '../xiaomi/envelope.ts';
-import { type EngineDb, openEngineDb } from './db.ts';
+import { type EngineDb, openEngineDb, updateItem } from './db.ts';
 import { Engine, type EngineDeps } from './engine.ts';
 import { TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort } from './ports.ts';
@@ -242,6 +242,41 @@ describe('exactly once across faults', () => {
     expect((await runToEnd(engine))?.status).toBe('done');
     expect(rig.dest.items).toHaveLength(60);
     expect(new Set(rig.dest.items.map((i) => i.sha1)).size).toBe(60);
+  });
+
+  it("keeps a batch's outcome when a reconciliation that listed the album before it landed settles later", async () => {
+    seedLibrary();
+    // The first batch's answer is lost before Google acted: the committer reconciles at once.
+    rig.dest.faults.batchCreate = [new TypeError('Failed to fetch')];
+    const engine = rig.engine();
+    const realAlbumItems = rig.dest.albumItems.bind(rig.dest);
+    let landed = false;
+    rig.dest.albumItems = async (albumId) => {
+      const listed = await realAlbumItems(albumId);
+      if (!landed) {
+        landed = true;
+        // Right after the listing, another step's batch with one of these items lands and is recorded.
+        const job = (await engine.activeJob())!;
+        const range = IDBKeyRange.bound([job.id, 'creating', -Infinity], [job.id, 'creating', Infinity]);
+        const [item] = await rig.db.getAllFromIndex('items', 'byState', range);
+        const [result] = await rig.dest.batchCreate(albumId, [
+          { uploadToken: item!.uploadToken!, fileName: item!.fileName },
+        ]);
+        if (result?.kind !== 'created') throw new Error('the landing batch made nothing');
+        await updateItem(rig.db, job.id, item!.id, (it) => ({
+          ...it,
+          state: 'created',
+          mediaItemId: result.mediaItemId,
+          inGoogleAlbums: [albumId],
+        }));
+      }
+      return listed;
+    };
+    await startAll(engine);
+    expect((await runToEnd(engine))?.status).toBe('done');
+    expect(landed).toBe(true);
+    expect(rig.dest.items).toHaveLength(5);
+    expect(new Set(rig.dest.items.map((i) => i.sha1)).size).toBe(5);
   });
 
   it('does not duplicate when a batchCreate response is lost after Google created the items', async () => {
