@@ -124,7 +124,7 @@ export class PhotosHttp {
     }
   }
 
-  private streams(request: ApiRequest): request is ApiRequest & { body: string } {
+  private streams(request: ApiRequest): boolean {
     return !request.idempotent && typeof request.body === 'string' && this.streamedBodies !== 'refused';
   }
 
