@@ -6,7 +6,7 @@
  * are not unique, so only albums not already claimed are adopted) before anything new is made.
  * Albums made for this Google account by an earlier job are reused from the album ledger.
  */
-import type { AlbumKey, AlbumRecord, EngineDb } from './db.ts';
+import { type AlbumKey, type AlbumRecord, type EngineDb, ownedBy } from './db.ts';
 import type { AppAlbum, DestinationPort } from './ports.ts';
 
 export const MAX_ALBUM_ITEMS = 20_000;
@@ -16,7 +16,7 @@ function ledgerKey(album: AlbumRecord): string {
 }
 
 async function claimedAlbumIds(db: EngineDb, accountKey: string): Promise<Set<string>> {
-  const range = IDBKeyRange.bound([accountKey, ''], [accountKey, '\uffff']);
+  const range = ownedBy(accountKey);
   const claimed = await db.getAll('albumLedger', range);
   return new Set(claimed.map((a) => a.googleAlbumId));
 }

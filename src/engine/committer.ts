@@ -8,7 +8,15 @@
  */
 import { type ErrorKind, isMigrationError } from '../shared/errors.ts';
 import type { AlbumMaker } from './albums.ts';
-import { type AlbumKey, albumKeyOf, type EngineDb, type ItemRecord, updateItem } from './db.ts';
+import {
+  type AlbumKey,
+  albumKeyOf,
+  type EngineDb,
+  type ItemRecord,
+  inState,
+  ownedBy,
+  updateItem,
+} from './db.ts';
 import type { BatchItemResult, DestinationPort } from './ports.ts';
 import { SESSION_MAX_AGE_MS } from './transfer.ts';
 
@@ -30,7 +38,7 @@ export interface CommitContext {
 }
 
 async function itemsIn(db: EngineDb, jobId: string, state: ItemRecord['state']): Promise<ItemRecord[]> {
-  const range = IDBKeyRange.bound([jobId, state, -Infinity], [jobId, state, Infinity]);
+  const range = inState(jobId, state);
   return db.getAllFromIndex('items', 'byState', range);
 }
 
@@ -130,7 +138,7 @@ const REFUSED_WHOLE: ReadonlySet<string> = new Set([
  */
 async function forgetDeletedAlbum(ctx: CommitContext, key: AlbumKey, googleAlbumId: string): Promise<void> {
   await ctx.albums.forget(key);
-  const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
+  const all = await ctx.db.getAll('items', ownedBy(ctx.jobId));
   for (const item of all) {
     if (!item.inGoogleAlbums.includes(googleAlbumId)) continue;
     await updateItem(ctx.db, ctx.jobId, item.id, (it) => ({
@@ -345,12 +353,9 @@ async function settleCreating(
 ): Promise<void> {
   // Media items some record already owns (this job's, or an earlier job's for this account).
   const claimed = new Set<string>();
-  const all = await ctx.db.getAll('items', IDBKeyRange.bound([ctx.jobId, ''], [ctx.jobId, '\uffff']));
+  const all = await ctx.db.getAll('items', ownedBy(ctx.jobId));
   for (const item of all) if (item.mediaItemId) claimed.add(item.mediaItemId);
-  const ledger = await ctx.db.getAll(
-    'ledger',
-    IDBKeyRange.bound([ctx.accountKey, ''], [ctx.accountKey, '\uffff']),
-  );
+  const ledger = await ctx.db.getAll('ledger', ownedBy(ctx.accountKey));
   for (const entry of ledger) claimed.add(entry.mediaItemId);
   const byAlbum = new Map<string, ItemRecord[]>();
   for (const item of creating.sort(

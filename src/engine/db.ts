@@ -232,6 +232,16 @@ export const ALL_ITEM_STATES: readonly ItemState[] = [
   'failed',
 ];
 
+/** Every record keyed [owner, …]: a job's items, an account's ledger, a local copy's files. */
+export function ownedBy(ownerId: string): IDBKeyRange {
+  return IDBKeyRange.bound([ownerId, ''], [ownerId, '\uffff']);
+}
+
+/** Records of one job or local copy in one state, in `seq` order (the `byState` indexes). */
+export function inState(ownerId: string, state: string): IDBKeyRange {
+  return IDBKeyRange.bound([ownerId, state, -Infinity], [ownerId, state, Infinity]);
+}
+
 export function emptyCounts(): AlbumCounts {
   const items = Object.fromEntries(ALL_ITEM_STATES.map((s) => [s, 0])) as Record<ItemState, number>;
   return { items, bytesTotal: 0, bytesDone: 0, bytesSent: 0, bytesSettled: 0 };

@@ -9,7 +9,7 @@ import { MigrationError } from '../shared/errors.ts';
 import { DEFAULT_SETTINGS } from '../shared/messages.ts';
 import type { SourceItem } from '../shared/model.ts';
 import { readApiData } from '../xiaomi/envelope.ts';
-import { type EngineDb, openEngineDb, updateItem } from './db.ts';
+import { type EngineDb, inState, openEngineDb, updateItem } from './db.ts';
 import { Engine, type EngineDeps } from './engine.ts';
 import { TRANSIENT_RETRIES } from './policy.ts';
 import type { DestinationPort } from './ports.ts';
@@ -257,7 +257,7 @@ describe('exactly once across faults', () => {
         landed = true;
         // Right after the listing, another step's batch with one of these items lands and is recorded.
         const job = (await engine.activeJob())!;
-        const range = IDBKeyRange.bound([job.id, 'creating', -Infinity], [job.id, 'creating', Infinity]);
+        const range = inState(job.id, 'creating');
         const [item] = await rig.db.getAllFromIndex('items', 'byState', range);
         const [result] = await rig.dest.batchCreate(albumId, [
           { uploadToken: item!.uploadToken!, fileName: item!.fileName },

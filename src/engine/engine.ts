@@ -22,7 +22,9 @@ import {
   type EngineDb,
   emptyCounts,
   type ItemRecord,
+  inState,
   type JobRecord,
+  ownedBy,
   updateItem,
 } from './db.ts';
 import { newAlbumRecord, type PlanContext, planJob } from './plan.ts';
@@ -189,7 +191,7 @@ export class Engine {
   async retryFailed(): Promise<void> {
     const job = await this.activeJob();
     if (!job) return;
-    const range = IDBKeyRange.bound([job.id, 'failed', -Infinity], [job.id, 'failed', Infinity]);
+    const range = inState(job.id, 'failed');
     const failed = await this.deps.db.getAllFromIndex('items', 'byState', range);
     for (const item of failed) {
       await updateItem(this.deps.db, job.id, item.id, (it) => ({
@@ -345,7 +347,7 @@ export class Engine {
   }
 
   private async writePlanSummary(job: JobRecord, repairCaptureDates: boolean): Promise<JobRecord> {
-    const items = await this.deps.db.getAll('items', IDBKeyRange.bound([job.id, ''], [job.id, '\uffff']));
+    const items = await this.deps.db.getAll('items', ownedBy(job.id));
     const plan = summarizePlan(items, {
       rawUploadLimit: this.deps.destination.rawUploadLimit,
       chunkSize: this.deps.destination.chunkSize,
@@ -392,7 +394,7 @@ export class Engine {
 
   private async hasOpenItems(jobId: string): Promise<boolean> {
     for (const state of ['planned', 'transferring', 'uploaded', 'creating', 'created'] as const) {
-      const range = IDBKeyRange.bound([jobId, state, -Infinity], [jobId, state, Infinity]);
+      const range = inState(jobId, state);
       if ((await this.deps.db.countFromIndex('items', 'byState', range)) > 0) return true;
     }
     return false;
@@ -444,7 +446,7 @@ export class Engine {
   ): Promise<ItemRecord[]> {
     const found: ItemRecord[] = [];
     for (const state of ['transferring', 'planned'] as const) {
-      const range = IDBKeyRange.bound([jobId, state, -Infinity], [jobId, state, Infinity]);
+      const range = inState(jobId, state);
       let cursor = await this.deps.db.transaction('items').store.index('byState').openCursor(range);
       while (cursor && found.length < count) {
         if (!skip(cursor.value)) found.push(cursor.value);

@@ -25,13 +25,15 @@ import {
 } from '../shared/errors.ts';
 import type { LocalCopyView, PauseInfo } from '../shared/messages.ts';
 import type { SourceAlbum, SourceItem } from '../shared/model.ts';
-import type {
-  EngineDb,
-  LocalCopyCounts,
-  LocalCopyEntry,
-  LocalCopyRecord,
-  LocalCopyState,
-  LocalCopyTx,
+import {
+  type EngineDb,
+  inState,
+  type LocalCopyCounts,
+  type LocalCopyEntry,
+  type LocalCopyRecord,
+  type LocalCopyState,
+  type LocalCopyTx,
+  ownedBy,
 } from './db.ts';
 import {
   duplicateSuffix,
@@ -84,11 +86,6 @@ function count(counts: LocalCopyCounts, entry: LocalCopyEntry, sign: 1 | -1): vo
   if (entry.state === 'failed') counts.failed += sign;
 }
 
-/** Records of one job or copy in one state, in `seq` order (the `byState` indexes). */
-function stateRange(ownerId: string, state: string): IDBKeyRange {
-  return IDBKeyRange.bound([ownerId, state, -Infinity], [ownerId, state, Infinity]);
-}
-
 /** Waits that end without the person: a session that comes back, a server that recovers. */
 function passesByItself(kind: ErrorKind): boolean {
   return ERROR_KINDS[kind] === 'retry' || kind === 'xiaomi-logged-out' || kind === 'xiaomi-second-validation';
@@ -122,8 +119,8 @@ export class LocalCopier {
   async startLeftovers(jobId: string): Promise<number> {
     const { db } = this.deps;
     const leftovers = [
-      ...(await db.getAllFromIndex('items', 'byState', stateRange(jobId, 'failed'))),
-      ...(await db.getAllFromIndex('items', 'byState', stateRange(jobId, 'skipped'))),
+      ...(await db.getAllFromIndex('items', 'byState', inState(jobId, 'failed'))),
+      ...(await db.getAllFromIndex('items', 'byState', inState(jobId, 'skipped'))),
     ].sort((a, b) => a.seq - b.seq);
     if (leftovers.length === 0) return 0;
     // Parts of a split album share one folder; favourites are an album of ours, not Xiaomi's.
@@ -163,7 +160,7 @@ export class LocalCopier {
     });
     // A pump under way sees the status before it starts another download; let it stop first.
     await this.idle();
-    const saving = await this.deps.db.getAllFromIndex('localCopy', 'byState', stateRange(copy.id, 'saving'));
+    const saving = await this.deps.db.getAllFromIndex('localCopy', 'byState', inState(copy.id, 'saving'));
     for (const entry of saving) await this.deps.downloads.cancel(entry.downloadId!).catch(() => undefined);
     this.deps.onChange();
   }
@@ -203,7 +200,7 @@ export class LocalCopier {
     if (!copy) return undefined;
     const failures: LocalCopyView['failures'] = [];
     const index = this.deps.db.transaction('localCopy').store.index('byState');
-    let cursor = await index.openCursor(stateRange(copy.id, 'failed'));
+    let cursor = await index.openCursor(inState(copy.id, 'failed'));
     while (cursor && failures.length < LOCAL_COPY_FAILURES_SHOWN) {
       const entry = cursor.value;
       failures.push({
@@ -261,7 +258,7 @@ export class LocalCopier {
     };
     const tx = this.deps.db.transaction(['localCopy', 'meta'], 'readwrite');
     if (previous) {
-      await tx.objectStore('localCopy').delete(IDBKeyRange.bound([previous.id, ''], [previous.id, '\uffff']));
+      await tx.objectStore('localCopy').delete(ownedBy(previous.id));
     }
     await fill?.((albumId, items) => this.addEntries(tx, copy, albumId, items));
     await tx.objectStore('meta').put(copy, LOCAL_COPY_KEY);
@@ -332,7 +329,7 @@ export class LocalCopier {
   }
 
   private entries(copyId: string, state: LocalCopyState): Promise<LocalCopyEntry[]> {
-    return this.deps.db.getAllFromIndex('localCopy', 'byState', stateRange(copyId, state));
+    return this.deps.db.getAllFromIndex('localCopy', 'byState', inState(copyId, state));
   }
 
   private async pumpWhileKicked(): Promise<void> {
@@ -479,10 +476,10 @@ export class LocalCopier {
       const copy = await this.record();
       if (copy?.id !== copyId || copy.status !== 'running') return;
       const busy =
-        (await this.deps.db.countFromIndex('localCopy', 'byState', stateRange(copyId, 'starting'))) +
-        (await this.deps.db.countFromIndex('localCopy', 'byState', stateRange(copyId, 'saving')));
+        (await this.deps.db.countFromIndex('localCopy', 'byState', inState(copyId, 'starting'))) +
+        (await this.deps.db.countFromIndex('localCopy', 'byState', inState(copyId, 'saving')));
       if (busy >= LOCAL_COPY_PARALLEL) return;
-      const next = await this.deps.db.getFromIndex('localCopy', 'byState', stateRange(copyId, 'planned'));
+      const next = await this.deps.db.getFromIndex('localCopy', 'byState', inState(copyId, 'planned'));
       if (!next) return;
       await this.startOne(next);
     }
@@ -520,7 +517,7 @@ export class LocalCopier {
 
   private async finishIfDone(copyId: string): Promise<void> {
     for (const state of ['planned', 'starting', 'saving'] as const) {
-      if ((await this.deps.db.countFromIndex('localCopy', 'byState', stateRange(copyId, state))) > 0) return;
+      if ((await this.deps.db.countFromIndex('localCopy', 'byState', inState(copyId, state))) > 0) return;
     }
     await this.change((record) => {
       if (record.id !== copyId || record.status !== 'running') return;

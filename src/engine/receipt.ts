@@ -3,10 +3,10 @@
  * rows for the report page and as CSV / JSON files the person can keep.
  */
 import type { ReceiptRow } from '../shared/messages.ts';
-import type { EngineDb } from './db.ts';
+import { type EngineDb, ownedBy } from './db.ts';
 
 export async function receiptRows(db: EngineDb, jobId: string): Promise<ReceiptRow[]> {
-  const items = await db.getAll('items', IDBKeyRange.bound([jobId, ''], [jobId, '\uffff']));
+  const items = await db.getAll('items', ownedBy(jobId));
   return items
     .sort((a, b) => a.seq - b.seq)
     .map((item) => ({

@@ -8,7 +8,7 @@
  * must hold exactly the items of its own part, and the parts together must account for Xiaomi's
  * count of the whole album, which is the only count Xiaomi has.
  */
-import type { AlbumRecord, EngineDb } from './db.ts';
+import { type AlbumRecord, type EngineDb, ownedBy } from './db.ts';
 import type { DestinationPort, SourcePort } from './ports.ts';
 
 interface Tally {
@@ -35,7 +35,7 @@ function groupParts(records: AlbumRecord[]): Map<string, AlbumRecord[]> {
 /** Tallies by album part; extra albums (favourites) have one part. */
 async function tallyItems(db: EngineDb, jobId: string): Promise<Map<string, Tally>> {
   const tallies = new Map<string, Tally>();
-  const items = await db.getAll('items', IDBKeyRange.bound([jobId, ''], [jobId, '\uffff']));
+  const items = await db.getAll('items', ownedBy(jobId));
   for (const item of items) {
     const keys = new Set([
       ...item.albums.map((a) => partKey(a.xiaomiAlbumId, a.part)),
